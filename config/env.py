@@ -1,0 +1,108 @@
+"""The one reader of the environment.
+
+Every setting that can change between machines is declared here once, with its
+default and the variable that overrides it. README.md's configuration table lists
+the same names; ``tests/test_config.py`` checks the two agree.
+"""
+
+import os
+from dataclasses import dataclass
+
+_UNSET = object()
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    default: object
+    help: str
+
+
+VARIABLES: dict[str, Variable] = {}
+
+
+def _declare(name: str, default: object, help: str) -> Variable:
+    variable = Variable(name, default, help)
+    VARIABLES[name] = variable
+    return variable
+
+
+def get(name: str) -> str | None:
+    """The raw value of a declared variable, or its default."""
+    variable = VARIABLES[name]
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return variable.default  # type: ignore[return-value]
+    return value
+
+
+def get_bool(name: str) -> bool:
+    value = get(name)
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def get_int(name: str) -> int:
+    return int(get(name))  # type: ignore[arg-type]
+
+
+def get_list(name: str) -> list[str]:
+    value = get(name) or ""
+    return [item.strip() for item in str(value).split(",") if item.strip()]
+
+
+_declare("DEBUG", "true", "Django debug mode. Set to false in production.")
+_declare(
+    "SECRET_KEY",
+    None,
+    "Django secret key. Required when DEBUG is false; a development key is used otherwise.",
+)
+_declare("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]", "Comma-separated host names served.")
+_declare(
+    "CSRF_TRUSTED_ORIGINS",
+    "",
+    "Comma-separated origins (scheme://host[:port]) trusted for forms and WebSockets.",
+)
+_declare(
+    "DATABASE_URL",
+    "",
+    "Database, e.g. postgres://user@host:5432/openips. Empty: SQLite file db.sqlite3.",
+)
+_declare(
+    "REDIS_URL",
+    "",
+    "Redis for the channel layer (pub/sub) and cache, e.g. redis://127.0.0.1:6379/0. "
+    "Empty: in-memory channel layer, one process only.",
+)
+_declare("SITE_URL", "http://127.0.0.1:8000", "Public base URL, used in emails and calendar feeds.")
+_declare("HOST", "127.0.0.1", "Address `make run` binds to.")
+_declare("PORT", "8000", "Port `make run` listens on.")
+_declare("TIME_ZONE", "UTC", "Server time zone for logs and the admin (seminars carry their own).")
+_declare("MEDIA_ROOT", "media", "Folder for uploaded files with local storage.")
+_declare("STATIC_ROOT", "staticfiles", "Folder `collectstatic` writes to.")
+_declare(
+    "STORAGE_BACKEND",
+    "local",
+    "Where uploads live: local (MEDIA_ROOT) or s3 (any S3-compatible endpoint).",
+)
+_declare("S3_BUCKET", "openips-media", "Bucket for uploads with STORAGE_BACKEND=s3.")
+_declare("S3_REGION", "us-east-1", "Region of the bucket.")
+_declare("S3_ENDPOINT_URL", "", "Endpoint of an S3-compatible server; empty for AWS itself.")
+_declare("S3_ACCESS_KEY_ID", "", "Access key for the bucket.")
+_declare("S3_SECRET_ACCESS_KEY", "", "Secret key for the bucket.")
+_declare("S3_URL_EXPIRY", "3600", "Seconds a signed media URL stays valid.")
+_declare(
+    "EMAIL_URL",
+    "console://",
+    "Outgoing mail: console:// (print), smtp://user:pass@host:port, smtp+tls://…",
+)
+_declare("DEFAULT_FROM_EMAIL", "OpenIPS <noreply@openips.localhost>", "Sender of emails.")
+_declare(
+    "MAX_UPLOAD_BYTES",
+    str(4 * 1024**3),
+    "Largest video accepted, in bytes (default 4 GiB).",
+)
+_declare("FFMPEG_BINARY", "ffmpeg", "ffmpeg executable for media processing.")
+_declare("FFPROBE_BINARY", "ffprobe", "ffprobe executable for media validation.")
+_declare("LOG_LEVEL", "INFO", "Root log level.")

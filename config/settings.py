@@ -1,0 +1,225 @@
+"""OpenIPS settings. Every machine-specific value comes from config.env."""
+
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from config import env
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+DEBUG = env.get_bool("DEBUG")
+SECRET_KEY = env.get("SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is false.")
+    SECRET_KEY = "django-insecure-development-only-key-never-in-production"
+ALLOWED_HOSTS = env.get_list("ALLOWED_HOSTS")
+CSRF_TRUSTED_ORIGINS = env.get_list("CSRF_TRUSTED_ORIGINS")
+SITE_URL = str(env.get("SITE_URL")).rstrip("/")
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "channels",
+    "django_countries",
+    "django_tasks_db",
+    "seminars",
+    "scheduling",
+    "registration",
+    "media_library",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "scheduling.middleware.ViewerTimeZoneMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "scheduling.context_processors.viewer_time_zone",
+            ],
+        },
+    },
+]
+
+# Database: SQLite unless DATABASE_URL says otherwise.
+_database_url = env.get("DATABASE_URL")
+if _database_url:
+    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+    # A test database per test run, so that parallel runs on one server do not collide.
+    DATABASES["default"]["TEST"] = {
+        "NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}",
+    }
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": BASE_DIR / "db.sqlite3",
+            "OPTIONS": {
+                # The web server and the task worker share the file.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Channel layer and cache: Redis when REDIS_URL is set, in-memory otherwise.
+REDIS_URL = env.get("REDIS_URL")
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
+        }
+    }
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "openips",
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "media"],
+    }
+}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "seminars:list"
+LOGOUT_REDIRECT_URL = "seminars:list"
+
+# Languages: English, French and Spanish first; Arabic, Chinese and Russian next.
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("ar", _("Arabic")),
+    ("zh-hans", _("Chinese")),
+    ("en", _("English")),
+    ("fr", _("French")),
+    ("ru", _("Russian")),
+    ("es", _("Spanish")),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = env.get("TIME_ZONE")
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / str(env.get("STATIC_ROOT"))
+MEDIA_URL = "media/"
+MEDIA_ROOT = BASE_DIR / str(env.get("MEDIA_ROOT"))
+
+# Storage: local files by default, any S3-compatible endpoint with STORAGE_BACKEND=s3.
+STORAGE_BACKEND = env.get("STORAGE_BACKEND")
+S3_URL_EXPIRY = env.get_int("S3_URL_EXPIRY")
+if STORAGE_BACKEND == "s3":
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.get("S3_BUCKET"),
+            "region_name": env.get("S3_REGION"),
+            "endpoint_url": env.get("S3_ENDPOINT_URL") or None,
+            "access_key": env.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env.get("S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": S3_URL_EXPIRY,
+            "file_overwrite": False,
+            "addressing_style": "path",
+            "signature_version": "s3v4",
+        },
+    }
+elif STORAGE_BACKEND == "local":
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ImproperlyConfigured(f"STORAGE_BACKEND must be 'local' or 's3', not {STORAGE_BACKEND!r}.")
+STORAGES = {
+    "default": _media_storage,
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+MAX_UPLOAD_BYTES = env.get_int("MAX_UPLOAD_BYTES")
+FFMPEG_BINARY = env.get("FFMPEG_BINARY")
+FFPROBE_BINARY = env.get("FFPROBE_BINARY")
+
+
+def _mailer(url: str) -> dict:
+    """Django 6.1 MAILERS entry from EMAIL_URL."""
+    parts = urlsplit(url)
+    if parts.scheme == "console":
+        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if parts.scheme in {"smtp", "smtp+tls", "smtp+ssl"}:
+        return {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": parts.hostname or "localhost",
+                "port": parts.port,
+                "username": unquote(parts.username or ""),
+                "password": unquote(parts.password or ""),
+                "use_tls": parts.scheme == "smtp+tls",
+                "use_ssl": parts.scheme == "smtp+ssl",
+                "timeout": 30,
+            },
+        }
+    raise ImproperlyConfigured(f"EMAIL_URL scheme must be console or smtp, not {parts.scheme!r}.")
+
+
+MAILERS = {"default": _mailer(str(env.get("EMAIL_URL")))}
+DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.get("LOG_LEVEL")},
+}
+
+if not DEBUG:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="seminars:list", permanent=False)),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("scheduling/", include("scheduling.urls")),
+    path("media-library/", include("media_library.urls")),
+    # Seminar-scoped pages of every app live under /seminars/<slug>/.
+    path("seminars/", include("registration.urls")),
+    path("seminars/", include("media_library.seminar_urls")),
+    path("seminars/", include("scheduling.seminar_urls")),
+    path("seminars/", include("seminars.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

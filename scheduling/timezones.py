@@ -1,0 +1,72 @@
+"""Time-zone arithmetic. All of OpenIPS converts between wall clocks and UTC here.
+
+Rule for wall-clock times that are not a single instant (documented in docs/time-zones.md):
+- a time that does not exist (skipped by a spring-forward change) is rejected;
+- a time that occurs twice (repeated by a fall-back change) is rejected too, unless the
+  caller passes ``fold`` explicitly: 0 for the first occurrence, 1 for the second.
+"""
+
+import zoneinfo
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+
+from django.utils.translation import gettext as _
+
+
+class WallClockError(ValueError):
+    """A wall-clock time that names no instant, or more than one, in a zone."""
+
+
+@lru_cache(maxsize=1)
+def all_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def is_known_zone(name: str) -> bool:
+    return name in all_zones()
+
+
+def get_zone(name: str) -> zoneinfo.ZoneInfo:
+    if not is_known_zone(name):
+        raise WallClockError(
+            _("“%(zone)s” is not a known time zone. Use an IANA name such as Asia/Kathmandu.")
+            % {"zone": name}
+        )
+    return zoneinfo.ZoneInfo(name)
+
+
+def to_utc(naive: datetime, zone: zoneinfo.ZoneInfo, *, fold: int | None = None) -> datetime:
+    """The UTC instant of a wall-clock time in ``zone``, by the rule in the module docstring."""
+    if naive.tzinfo is not None:
+        raise ValueError("to_utc takes a naive wall-clock time")
+    first = naive.replace(tzinfo=zone, fold=0)
+    second = naive.replace(tzinfo=zone, fold=1)
+    first_utc, second_utc = first.astimezone(UTC), second.astimezone(UTC)
+    if first_utc.astimezone(zone).replace(tzinfo=None) != naive:
+        raise WallClockError(
+            _(
+                "%(time)s does not exist in %(zone)s: the clocks skip it when daylight "
+                "saving time begins. Choose a time after the change."
+            )
+            % {"time": naive.strftime("%Y-%m-%d %H:%M"), "zone": zone.key}
+        )
+    if first_utc != second_utc:
+        if fold is None:
+            raise WallClockError(
+                _(
+                    "%(time)s occurs twice in %(zone)s because the clocks go back that "
+                    "night. Choose the first or the second occurrence."
+                )
+                % {"time": naive.strftime("%Y-%m-%d %H:%M"), "zone": zone.key}
+            )
+        return second_utc if fold else first_utc
+    return first_utc
+
+
+def utc_offset_label(moment: datetime) -> str:
+    """``UTC+05:45`` style label for an aware datetime."""
+    offset = moment.utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "−"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{minutes:02d}"

@@ -1,0 +1,153 @@
+"""The organiser back office: Django's admin, scoped to the seminars each organiser runs."""
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from seminars import permissions
+from seminars.forms import SessionAdminForm
+from seminars.models import Organization, Seminar, SeminarRole, Session, SessionChange
+from seminars.services import session_save
+
+
+def _is_organizer_somewhere(request: HttpRequest) -> bool:
+    user = request.user
+    if not (user.is_active and user.is_staff):
+        return False
+    return user.is_superuser or permissions.managed_seminars(user).exists()
+
+
+class OrganizerScopedAdmin(admin.ModelAdmin):
+    """Objects reachable from a seminar; an organiser sees and edits only their own."""
+
+    seminar_path = "seminar"
+
+    def has_module_permission(self, request):
+        return _is_organizer_somewhere(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def has_add_permission(self, request):
+        return _is_organizer_somewhere(request)
+
+    def _seminar_of(self, obj) -> Seminar:
+        for part in self.seminar_path.split("__"):
+            obj = getattr(obj, part)
+        return obj
+
+    def _allowed(self, request, obj) -> bool:
+        if not _is_organizer_somewhere(request):
+            return False
+        if obj is None:
+            return True
+        return permissions.can_manage_seminar(request.user, self._seminar_of(obj))
+
+    def get_queryset(self, request) -> QuerySet:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        managed = permissions.managed_seminars(request.user).values("pk")
+        return queryset.filter(**{f"{self.seminar_path}__in": managed})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Seminar and not request.user.is_superuser:
+            kwargs["queryset"] = permissions.managed_seminars(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "acronym", "kind", "country"]
+    list_filter = ["kind"]
+    search_fields = ["name", "acronym"]
+
+    def has_module_permission(self, request):
+        return _is_organizer_somewhere(request)
+
+    has_view_permission = has_add_permission = has_change_permission = (
+        lambda self, request, obj=None: _is_organizer_somewhere(request)
+    )
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+class SeminarRoleInline(admin.TabularInline):
+    model = SeminarRole
+    extra = 0
+    raw_id_fields = ["user"]
+
+    def has_view_permission(self, request, obj=None):
+        return True
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+
+
+@admin.register(Seminar)
+class SeminarAdmin(OrganizerScopedAdmin):
+    seminar_path = "pk"
+    list_display = ["title", "slug", "status", "format", "time_zone", "starts_on", "ends_on"]
+    list_filter = ["status", "format"]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [SeminarRoleInline]
+
+    def _seminar_of(self, obj) -> Seminar:
+        return obj
+
+    def get_queryset(self, request) -> QuerySet:
+        queryset = admin.ModelAdmin.get_queryset(self, request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(pk__in=permissions.managed_seminars(request.user).values("pk"))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            # Whoever creates a seminar organises it.
+            SeminarRole.objects.get_or_create(
+                seminar=obj, user=request.user, role=SeminarRole.Role.ORGANIZER
+            )
+
+
+@admin.register(Session)
+class SessionAdmin(OrganizerScopedAdmin):
+    form = SessionAdminForm
+    list_display = ["title", "seminar", "kind", "starts_at", "track", "sequence"]
+    list_filter = ["seminar", "kind"]
+    search_fields = ["title"]
+    list_select_related = ["seminar"]
+    filter_horizontal = ["agencies"]
+    readonly_fields = ["sequence"]
+    fieldsets = [
+        (None, {"fields": ["seminar", "title", "abstract", "kind", "language", "agencies"]}),
+        (
+            _("When and where"),
+            {"fields": ["starts_local", "ends_local", "occurrence", "track", "repeat_of"]},
+        ),
+        (_("Live room"), {"fields": ["stream_url", "qa_moderated", "sequence"]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        session_save(session=obj)
+
+
+@admin.register(SessionChange)
+class SessionChangeAdmin(OrganizerScopedAdmin):
+    seminar_path = "session__seminar"
+    list_display = ["session", "field", "old_value", "new_value", "changed_at"]
+    list_select_related = ["session__seminar"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

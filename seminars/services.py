@@ -1,0 +1,100 @@
+"""Writes to seminars and sessions."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from seminars.models import Seminar, Session, SessionChange
+
+
+def session_validate(
+    *,
+    seminar: Seminar,
+    starts_at: datetime,
+    ends_at: datetime,
+    track: str,
+    exclude_pk: int | None = None,
+) -> None:
+    """Raise ValidationError (by field) for times that cannot be scheduled."""
+    errors: dict[str, list[str]] = {}
+    if ends_at <= starts_at:
+        errors.setdefault("ends_at", []).append(_("The session must end after it starts."))
+    zone = seminar.zone
+    first, last = starts_at.astimezone(zone).date(), ends_at.astimezone(zone).date()
+    if first < seminar.starts_on or last > seminar.ends_on:
+        errors.setdefault("starts_at", []).append(
+            _("The session falls outside the seminar's dates (%(first)s to %(last)s, %(zone)s).")
+            % {"first": seminar.starts_on, "last": seminar.ends_on, "zone": seminar.time_zone}
+        )
+    if track and ends_at > starts_at:
+        clash = (
+            Session.objects.filter(seminar=seminar, track=track)
+            .filter(Q(starts_at__lt=ends_at) & Q(ends_at__gt=starts_at))
+            .exclude(pk=exclude_pk)
+            .first()
+        )
+        if clash is not None:
+            errors.setdefault("track", []).append(
+                _("“%(title)s” already uses track “%(track)s” at that time.")
+                % {"title": clash.title, "track": track}
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def session_save(*, session: Session, changed_fields: set[str] | None = None) -> Session:
+    """Validate and save a session.
+
+    A change to the time or title of a saved session raises its calendar SEQUENCE by one
+    and, when the seminar is published, adds an entry to the public changelog.
+    """
+    session_validate(
+        seminar=session.seminar,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        track=session.track,
+        exclude_pk=session.pk,
+    )
+    if session.pk is None:
+        session.save()
+        return session
+    previous = Session.objects.select_for_update().get(pk=session.pk)
+    time_changed = (previous.starts_at, previous.ends_at) != (session.starts_at, session.ends_at)
+    title_changed = previous.title != session.title
+    if time_changed or title_changed:
+        session.sequence = previous.sequence + 1
+    session.save()
+    if session.seminar.status == Seminar.Status.PUBLISHED:
+        _record_changes(previous, session, time_changed=time_changed, title_changed=title_changed)
+    return session
+
+
+def _record_changes(
+    previous: Session, session: Session, *, time_changed: bool, title_changed: bool
+) -> None:
+    zone = session.seminar.zone
+
+    def when(s: Session) -> str:
+        start, end = s.starts_at.astimezone(zone), s.ends_at.astimezone(zone)
+        return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M} {session.seminar.time_zone}"
+
+    if time_changed:
+        SessionChange.objects.create(
+            session=session,
+            field=SessionChange.Field.TIME,
+            old_value=when(previous),
+            new_value=when(session),
+            old_starts_at=previous.starts_at,
+            new_starts_at=session.starts_at,
+        )
+    if title_changed:
+        SessionChange.objects.create(
+            session=session,
+            field=SessionChange.Field.TITLE,
+            old_value=previous.title[:255],
+            new_value=session.title[:255],
+        )

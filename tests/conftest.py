@@ -1,0 +1,74 @@
+"""Shared test set-up: service checks, channel-layer hygiene, factories as fixtures."""
+
+import os
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from tests import factories
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def _service_missing(reason: str) -> None:
+    """Skip locally; fail under CI=true, where every service must be present."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: a missing service is a failure, not a skip)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _require_services(request):
+    if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        _service_missing("needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1/openips")
+    if request.node.get_closest_marker("redis") and not settings.REDIS_URL:
+        _service_missing("needs Redis: set REDIS_URL=redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture(autouse=True)
+def _clean_channel_layer():
+    """Every test starts with an empty in-memory channel layer."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def organization(db):
+    return factories.OrganizationFactory()
+
+
+@pytest.fixture
+def agency(db):
+    return factories.AgencyFactory()
+
+
+@pytest.fixture
+def seminar(db):
+    return factories.SeminarFactory()
+
+
+@pytest.fixture
+def organizer(db, seminar):
+    return factories.RoleFactory(seminar=seminar, role="organizer").user
+
+
+@pytest.fixture
+def moderator(db, seminar):
+    return factories.RoleFactory(seminar=seminar, role="moderator").user
+
+
+@pytest.fixture
+def presenter(db, seminar, agency):
+    return factories.RoleFactory(seminar=seminar, role="presenter", agency=agency).user

@@ -1,0 +1,83 @@
+"""factory_boy factories for the models every app's tests need."""
+
+from datetime import date, datetime, time, timedelta
+
+import factory
+from django.contrib.auth.models import User
+
+from seminars.models import Organization, Seminar, SeminarRole, Session
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    password = factory.PostGenerationMethodCall("set_password", "pw")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy passes the object
+        if create:
+            obj.save()
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    kind = Organization.Kind.HOST
+    name = factory.Sequence(lambda n: f"Trade Promotion Body {n}")
+    acronym = factory.Sequence(lambda n: f"TPB{n}")
+    country = "KE"
+
+
+class AgencyFactory(OrganizationFactory):
+    kind = Organization.Kind.AGENCY
+    name = factory.Sequence(lambda n: f"UN Agency {n}")
+    acronym = factory.Sequence(lambda n: f"UNA{n}")
+    country = ""
+    procurement_segments = factory.LazyFunction(lambda: ["42", "43"])
+
+
+class SeminarFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Seminar
+
+    slug = factory.Sequence(lambda n: f"seminar-{n}")
+    title = factory.Sequence(lambda n: f"Procurement Seminar {n}")
+    host = factory.SubFactory(OrganizationFactory)
+    format = Seminar.Format.HYBRID
+    time_zone = "Africa/Nairobi"
+    starts_on = date(2030, 3, 4)
+    ends_on = date(2030, 3, 5)
+    languages = factory.LazyFunction(lambda: ["en", "fr", "es"])
+    status = Seminar.Status.PUBLISHED
+    venue_name = "Convention Centre"
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Session
+
+    seminar = factory.SubFactory(SeminarFactory)
+    title = factory.Sequence(lambda n: f"Session {n}")
+    kind = Session.Kind.PRESENTATION
+    starts_at = factory.LazyAttribute(
+        lambda s: datetime.combine(s.seminar.starts_on, time(10), s.seminar.zone)
+    )
+    ends_at = factory.LazyAttribute(lambda s: s.starts_at + timedelta(hours=1))
+    language = "en"
+
+
+class RoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SeminarRole
+
+    seminar = factory.SubFactory(SeminarFactory)
+    user = factory.SubFactory(UserFactory)
+    role = SeminarRole.Role.ORGANIZER
+    agency = None
