@@ -48,7 +48,7 @@ run: $(STAMP)
 	@echo "  Demo logins (password 'demo'): organizer, agency, moderator, vendor"
 	@echo ""
 	@trap 'kill 0' INT TERM EXIT; \
-	$(PY) manage.py db_worker & \
+	$(PY) manage.py db_worker --queue-name '*' & \
 	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) config.asgi:application
 
 test: $(DEV_STAMP)

@@ -148,6 +148,7 @@ TIME_ZONE = env.get("TIME_ZONE")
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / str(env.get("STATIC_ROOT"))
+STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = BASE_DIR / str(env.get("MEDIA_ROOT"))
 
