@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+"""Seminar-scoped pages of the scheduling app, under /seminars/<slug>/."""
+
+from django.urls import path
+
+from scheduling import views
 
 app_name = "scheduling_seminar"
-urlpatterns: list = []
+urlpatterns = [
+    path("<slug:slug>/calendar.ics", views.seminar_calendar, name="calendar"),
+    path(
+        "<slug:slug>/sessions/<int:session_id>/calendar.ics",
+        views.session_calendar,
+        name="session_calendar",
+    ),
+]

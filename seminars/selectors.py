@@ -1,7 +1,10 @@
 """Reads of seminars and sessions."""
 
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
+from seminars import permissions
 from seminars.models import Organization, Seminar, Session, SessionChange
 
 
@@ -32,3 +35,12 @@ def seminar_changelog(seminar: Seminar) -> QuerySet[SessionChange]:
         .select_related("session")
         .order_by("-changed_at", "-pk")
     )
+
+
+def seminar_visible_or_404(*, user, slug: str) -> Seminar:
+    """The seminar named by ``slug`` if ``user`` may see it; Http404 otherwise (drafts stay
+    invisible rather than forbidden, so their existence does not leak)."""
+    seminar = get_object_or_404(Seminar.objects.select_related("host"), slug=slug)
+    if not permissions.can_view_seminar(user, seminar):
+        raise Http404
+    return seminar

@@ -1,5 +1,4 @@
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from scheduling.agenda import build_agenda
 from seminars import permissions, selectors
@@ -7,12 +6,7 @@ from seminars.models import Seminar
 
 
 def get_visible_seminar(request, slug: str) -> Seminar:
-    """The seminar named by ``slug`` if this user may see it; 404 otherwise (drafts stay
-    invisible rather than forbidden, so their existence does not leak)."""
-    seminar = get_object_or_404(Seminar.objects.select_related("host"), slug=slug)
-    if not permissions.can_view_seminar(request.user, seminar):
-        raise Http404
-    return seminar
+    return selectors.seminar_visible_or_404(user=request.user, slug=slug)
 
 
 def seminar_list(request):

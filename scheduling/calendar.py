@@ -1,0 +1,152 @@
+"""iCalendar (RFC 5545) files for seminars, sessions and personal schedules.
+
+One function builds every calendar OpenIPS serves or mails: the seminar feed, the file for one
+session, and (in registration) a vendor's personal feed and invitations. Events carry:
+
+- ``UID`` ``session-<pk>@<site host>``: stable for the life of the session, whatever host the
+  request came through, so a re-imported or refreshed feed updates the event instead of
+  duplicating it;
+- ``SEQUENCE`` = ``Session.sequence``, which ``seminars.services.session_save`` raises on every
+  change to the time or title, so calendar apps replace their copy;
+- ``DTSTART``/``DTEND`` with ``TZID`` = the seminar's IANA zone and a matching ``VTIMEZONE``
+  generated from the zone database for the years the sessions span.
+
+``Calendar.to_ical()`` writes CRLF line endings and folds lines at 75 octets.
+"""
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event, Timezone, vDuration
+
+from seminars.models import Seminar, Session
+
+PRODID = "-//OpenIPS//Seminar calendar 1.0//EN"
+# Subscribed feeds are re-fetched about this often (Apple and Outlook honour one of the two).
+REFRESH_INTERVAL = timedelta(hours=6)
+
+
+def site_base_url(request: HttpRequest | None = None) -> str:
+    """``https://host`` without a trailing slash: the request's when given, else SITE_URL."""
+    if request is not None:
+        return request.build_absolute_uri("/").rstrip("/")
+    return settings.SITE_URL.rstrip("/")
+
+
+def session_uid(session: Session) -> str:
+    """The event UID. Built from SITE_URL, never the request, so that it never changes."""
+    host = urlsplit(settings.SITE_URL).hostname or "openips.localhost"
+    return f"session-{session.pk}@{host}"
+
+
+def webcal_url(https_url: str) -> str:
+    """The ``webcal://`` form of an http(s) URL, which asks the calendar app to subscribe."""
+    return "webcal://" + https_url.split("://", 1)[-1]
+
+
+def event_location(seminar: Seminar) -> str:
+    """The venue for hybrid and in-person seminars, the online room for virtual ones."""
+    if seminar.format != Seminar.Format.VIRTUAL and seminar.venue_name:
+        parts = [seminar.venue_name, " ".join(seminar.venue_address.split())]
+        return ", ".join(part for part in parts if part)
+    return seminar.online_room_url or seminar.venue_name
+
+
+def event_description(session: Session, *, seminar: Seminar, url: str) -> str:
+    """Plain text: abstract, presenting agencies, how to attend, and the agenda link."""
+    lines = []
+    if session.abstract:
+        lines += [session.abstract.strip(), ""]
+    # The caller prefetches agencies (seminars.selectors.seminar_sessions); .all() uses that.
+    agencies = [agency.acronym or agency.name for agency in session.agencies.all()]
+    if agencies:
+        lines.append(_("Presenting agencies: %(agencies)s") % {"agencies": ", ".join(agencies)})
+    lines.append(_("Session type: %(kind)s") % {"kind": session.get_kind_display()})
+    if session.track:
+        lines.append(_("Track / room: %(track)s") % {"track": session.track})
+    if seminar.format != Seminar.Format.IN_PERSON and seminar.online_room_url:
+        lines.append(_("Join online: %(url)s") % {"url": seminar.online_room_url})
+    lines.append(_("Agenda and changes: %(url)s") % {"url": url})
+    return "\n".join(lines)
+
+
+def _event(session: Session, *, seminar: Seminar, base_url: str, stamp) -> Event:
+    zone = seminar.zone
+    url = base_url + session.get_absolute_url()
+    event = Event()
+    event.add("uid", session_uid(session))
+    event.add("dtstamp", stamp)
+    event.add("sequence", session.sequence)
+    event.add("dtstart", session.starts_at.astimezone(zone))
+    event.add("dtend", session.ends_at.astimezone(zone))
+    event.add("summary", session.title)
+    event.add("description", event_description(session, seminar=seminar, url=url))
+    event.add("url", url)
+    location = event_location(seminar)
+    if location:
+        event.add("location", location)
+    event.add("categories", [session.get_kind_display()])
+    event.add("status", "CANCELLED" if seminar.status == Seminar.Status.CANCELLED else "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    event.add("created", session.created_at)
+    event.add("last-modified", session.updated_at)
+    return event
+
+
+def calendar_for_sessions(
+    *, seminar: Seminar, sessions: Iterable[Session], calendar_name: str, request=None
+) -> bytes:
+    """An RFC 5545 calendar (METHOD:PUBLISH) of ``sessions`` of ``seminar``, as bytes.
+
+    ``request`` makes URLs absolute on the host the viewer used; without it SITE_URL is used
+    (emails, tasks). Sessions should come with their agencies prefetched. No side effects.
+    """
+    base_url = site_base_url(request)
+    stamp = timezone.now().replace(microsecond=0)
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", calendar_name)
+    calendar.add("name", calendar_name)
+    calendar.add("x-wr-timezone", seminar.time_zone)
+    calendar.add("x-wr-caldesc", seminar.title)
+    calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))
+    first: date | None = None
+    last: date | None = None
+    for session in sessions:
+        calendar.add_component(_event(session, seminar=seminar, base_url=base_url, stamp=stamp))
+        start, end = session.starts_at.date(), session.ends_at.date()
+        first = start if first is None or start < first else first
+        last = end if last is None or end > last else last
+    _add_time_zone(calendar, seminar, first=first, last=last)
+    return calendar.to_ical()
+
+
+def _add_time_zone(calendar: Calendar, seminar: Seminar, *, first, last) -> None:
+    """A VTIMEZONE for the seminar zone covering the sessions' years (plus a year each side,
+    so that a client's recurring copy or a moved session stays covered). X-WR-TIMEZONE names
+    the zone, so the VTIMEZONE is added even to an empty calendar."""
+    first = first or seminar.starts_on
+    last = last or seminar.ends_on
+    if not calendar.walk("VEVENT"):
+        # add_missing_timezones only adds zones that events use; name it explicitly.
+        calendar.subcomponents.insert(
+            0,
+            Timezone.from_tzinfo(
+                seminar.zone,
+                first_date=date(first.year - 1, 1, 1),
+                last_date=date(last.year + 1, 12, 31),
+            ),
+        )
+        return
+    calendar.add_missing_timezones(
+        first_date=date(first.year - 1, 1, 1), last_date=date(last.year + 1, 12, 31)
+    )
