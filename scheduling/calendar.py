@@ -77,7 +77,9 @@ def event_description(session: Session, *, seminar: Seminar, url: str) -> str:
 
 def _event(session: Session, *, seminar: Seminar, base_url: str, stamp) -> Event:
     zone = seminar.zone
-    url = base_url + session.get_absolute_url()
+    # Built from ``seminar`` rather than session.get_absolute_url(), which would load the
+    # seminar again for every session.
+    url = f"{base_url}{seminar.get_absolute_url()}#session-{session.pk}"
     event = Event()
     event.add("uid", session_uid(session))
     event.add("dtstamp", stamp)
