@@ -105,4 +105,14 @@ _declare(
 )
 _declare("FFMPEG_BINARY", "ffmpeg", "ffmpeg executable for media processing.")
 _declare("FFPROBE_BINARY", "ffprobe", "ffprobe executable for media validation.")
+_declare(
+    "PRIVATE_MEDIA_ROOT",
+    "private_media",
+    "Folder for private uploads (presentations) with local storage; never served directly.",
+)
+_declare(
+    "MEDIA_LEASE_SECONDS",
+    "120",
+    "Seconds a media processing job may go without a heartbeat before it counts as abandoned.",
+)
 _declare("LOG_LEVEL", "INFO", "Root log level.")

@@ -185,6 +185,21 @@ STORAGES = {
     },
 }
 MAX_UPLOAD_BYTES = env.get_int("MAX_UPLOAD_BYTES")
+# Private media (presentations): its own storage, never under MEDIA_URL. Local files are
+# served only through media_library's signed-URL view; on S3 the bucket stays private and
+# playback uses presigned URLs.
+PRIVATE_MEDIA_ROOT = BASE_DIR / str(env.get("PRIVATE_MEDIA_ROOT"))
+if STORAGE_BACKEND == "s3":
+    STORAGES["private_media"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_media_storage["OPTIONS"], "file_overwrite": True},
+    }
+else:
+    STORAGES["private_media"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    }
+MEDIA_LEASE_SECONDS = env.get_int("MEDIA_LEASE_SECONDS")
 FFMPEG_BINARY = env.get("FFMPEG_BINARY")
 FFPROBE_BINARY = env.get("FFPROBE_BINARY")
 

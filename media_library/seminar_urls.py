@@ -1,4 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from media_library.views import pages
 
 app_name = "media_library_seminar"
-urlpatterns: list = []
+urlpatterns = [
+    path(
+        "<slug:slug>/sessions/<int:session_id>/media/",
+        pages.session_media,
+        name="session_media",
+    ),
+    path(
+        "<slug:slug>/sessions/<int:session_id>/watch/",
+        pages.session_watch,
+        name="session_watch",
+    ),
+]

@@ -1,4 +1,30 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from media_library.views import media, uploads
 
 app_name = "media_library"
-urlpatterns: list = []
+urlpatterns = [
+    path("f/<str:token>/", media.signed_file, name="signed_file"),
+    path("hls/<str:token>/", media.playlist, name="playlist"),
+    path("uploads/", uploads.upload_start, name="upload_start"),
+    path("uploads/<int:pk>/", uploads.upload_detail, name="upload_detail"),
+    path("uploads/<int:pk>/parts/", uploads.upload_parts, name="upload_parts"),
+    path("uploads/<int:pk>/chunk/", uploads.upload_chunk, name="upload_chunk"),
+    path("uploads/<int:pk>/complete/", uploads.upload_complete, name="upload_complete"),
+    path("assets/<int:pk>/status/", media.asset_status, name="asset_status"),
+    path("assets/<int:pk>/retry/", media.asset_retry, name="asset_retry"),
+    path(
+        "assets/<int:pk>/approve/",
+        media.asset_review,
+        {"decision": "approve"},
+        name="asset_approve",
+    ),
+    path(
+        "assets/<int:pk>/reject/",
+        media.asset_review,
+        {"decision": "reject"},
+        name="asset_reject",
+    ),
+    path("assets/<int:pk>/slides/", media.slides_download, name="slides_download"),
+    path("watch/", media.watch_beacon, name="watch_beacon"),
+]

@@ -1,0 +1,129 @@
+"""Reads of the media library: who sees which versions, and what the player needs."""
+
+import time
+
+from django.core import signing
+from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
+from django.utils import translation
+
+from media_library import storage
+from media_library.models import MediaAsset, Presentation, Rendition
+from seminars import permissions
+from seminars.models import Session
+
+_PLAYLIST_SALT = "media_library.playlist"
+
+
+def presentation_can_edit(user, presentation: Presentation) -> bool:
+    """Organisers of the seminar, or presenters of the presentation's own agency."""
+    seminar = presentation.session.seminar
+    return permissions.can_manage_seminar(user, seminar) or permissions.can_present_for(
+        user, seminar, presentation.agency_id
+    )
+
+
+def session_presentations_for(user, session: Session) -> QuerySet[Presentation]:
+    """The presentations of a session this user may manage (all for organisers, their
+    agency's for presenters, none for anyone else), with every version."""
+    queryset = Presentation.objects.filter(session=session).select_related(
+        "agency", "approved_video"
+    )
+    if not permissions.can_manage_seminar(user, session.seminar):
+        queryset = queryset.filter(
+            agency_id__in=permissions.presenter_agency_ids(user, session.seminar)
+        )
+    return queryset.prefetch_related(
+        Prefetch("assets", queryset=MediaAsset.objects.select_related("upload"))
+    )
+
+
+def asset_visible_to(user, asset: MediaAsset) -> bool:
+    """Approved versions of visible seminars are public; the rest only to its editors."""
+    presentation = asset.presentation
+    if presentation_can_edit(user, presentation):
+        return True
+    return asset.review == MediaAsset.Review.APPROVED and permissions.can_view_seminar(
+        user, presentation.session.seminar
+    )
+
+
+def playlist_url(asset_id: int, path: str, *, expires_in: int) -> str:
+    token = signing.dumps(
+        {"a": asset_id, "p": path, "x": int(time.time()) + expires_in}, salt=_PLAYLIST_SALT
+    )
+    return reverse("media_library:playlist", kwargs={"token": token})
+
+
+def playlist_token_verify(token: str) -> dict:
+    try:
+        payload = signing.loads(token, salt=_PLAYLIST_SALT)
+    except signing.BadSignature as error:
+        raise storage.SignatureError("bad signature") from error
+    if int(payload["x"]) < time.time():
+        raise storage.SignatureError("expired")
+    return payload
+
+
+def _approved(presentation: Presentation, kind: str) -> list[MediaAsset]:
+    return [
+        a
+        for a in presentation.assets.all()
+        if a.kind == kind and a.review == MediaAsset.Review.APPROVED
+    ]
+
+
+def _language_label(code: str) -> str:
+    try:
+        return translation.get_language_info(code)["name_local"]
+    except KeyError:
+        return code
+
+
+def player_context(session: Session) -> dict | None:
+    """What the public player needs for a session: the first approved presentation's
+    signed playlist URLs, captions, slides and the premiere's timing; None without one."""
+    presentation = (
+        Presentation.objects.filter(session=session, approved_video__status="ready")
+        .select_related("approved_video", "agency")
+        .prefetch_related("assets", "approved_video__renditions")
+        .order_by("pk")
+        .first()
+    )
+    if presentation is None:
+        return None
+    video = presentation.approved_video
+    renditions = {r.kind: r for r in video.renditions.all()}
+    expiry = storage.url_expiry()
+    prefix_len = len(f"presentations/{presentation.pk}/{video.pk}/out/")
+    audio = renditions.get(Rendition.Kind.AUDIO)
+    poster = renditions.get(Rendition.Kind.POSTER)
+    return {
+        "presentation": presentation,
+        "video": video,
+        "duration": video.duration_seconds,
+        "master_url": playlist_url(video.pk, "master.m3u8", expires_in=expiry),
+        "audio_url": playlist_url(video.pk, audio.storage_key[prefix_len:], expires_in=expiry)
+        if audio
+        else "",
+        "poster_url": storage.signed_url(poster.storage_key) if poster else "",
+        "captions": [
+            {
+                "language": a.language,
+                "label": _language_label(a.language),
+                "url": storage.signed_url(a.storage_key, proxied=True),
+            }
+            for a in _approved(presentation, MediaAsset.Kind.CAPTIONS)
+        ],
+        "slides": [
+            {
+                "language": a.language,
+                "title": a.title,
+                "pages": a.probe.get("pages"),
+                "url": reverse("media_library:slides_download", kwargs={"pk": a.pk}),
+            }
+            for a in _approved(presentation, MediaAsset.Kind.SLIDES)
+        ],
+        "starts_at_ms": int(session.starts_at.timestamp() * 1000),
+        "server_now_ms": int(time.time() * 1000),
+    }

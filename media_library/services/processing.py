@@ -1,0 +1,259 @@
+"""Processing of an uploaded video: poster, HLS 360p and 720p, audio-only HLS, via ffmpeg.
+
+A job holds a lease on its asset (``lease_expires_at``), renewed with every progress report.
+A worker killed mid-job stops renewing it: once the lease has run out, the asset counts as
+abandoned, ``asset_recover_abandoned`` marks it failed with a reason, and it can be retried.
+"""
+
+import logging
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from media_library import storage
+from media_library.models import MediaAsset, Rendition
+from media_library.services.review import presentation_refresh_status
+from seminars import permissions
+
+logger = logging.getLogger(__name__)
+HEARTBEAT_SECONDS = 2.0
+ABANDONED_REASON = (
+    "The processing job stopped before it finished (its worker was stopped or killed). Retry it."
+)
+
+
+@dataclass(frozen=True)
+class Ladder:
+    kind: str
+    folder: str
+    height: int
+    video_bitrate: int
+    audio_bitrate: int
+
+
+LADDER = (
+    Ladder(Rendition.Kind.HLS_360, "360", 360, 700_000, 96_000),
+    Ladder(Rendition.Kind.HLS_720, "720", 720, 2_200_000, 128_000),
+)
+AUDIO_BITRATE = 64_000
+SEGMENT_SECONDS = 4
+CONTENT_TYPES = {
+    ".m3u8": "application/vnd.apple.mpegurl",
+    ".ts": "video/mp2t",
+    ".jpg": "image/jpeg",
+}
+
+
+class ProcessingError(Exception):
+    pass
+
+
+class LeaseLostError(Exception):
+    """Another worker took the job over (our lease ran out); stop without writing."""
+
+
+def asset_output_prefix(asset: MediaAsset) -> str:
+    return f"presentations/{asset.presentation_id}/{asset.pk}/out/"
+
+
+def _lease_until():
+    return timezone.now() + timedelta(seconds=settings.MEDIA_LEASE_SECONDS)
+
+
+def asset_enqueue(*, asset: MediaAsset) -> None:
+    """Queue the processing task once the current transaction commits."""
+    from media_library.tasks import asset_process_task
+
+    asset_id = asset.pk
+    transaction.on_commit(lambda: asset_process_task.enqueue(asset_id))
+
+
+def asset_recover_abandoned() -> int:
+    """Mark jobs whose lease ran out as failed and retryable; return how many."""
+    return MediaAsset.objects.filter(
+        status=MediaAsset.Status.PROCESSING, lease_expires_at__lt=timezone.now()
+    ).update(status=MediaAsset.Status.FAILED, failure_reason=ABANDONED_REASON)
+
+
+def asset_is_abandoned(asset: MediaAsset) -> bool:
+    return (
+        asset.status == MediaAsset.Status.PROCESSING
+        and asset.lease_expires_at is not None
+        and asset.lease_expires_at < timezone.now()
+    )
+
+
+@transaction.atomic
+def asset_retry(*, asset: MediaAsset, user) -> MediaAsset:
+    """Queue a failed (or abandoned) video again. Side effects: queues the processing task."""
+    if not permissions.can_present_in_session(user, asset.presentation.session):
+        raise PermissionDenied(_("You may not manage this presentation."))
+    asset = MediaAsset.objects.select_for_update().get(pk=asset.pk)
+    if asset.kind != MediaAsset.Kind.VIDEO:
+        raise ValidationError(_("Only videos are processed."))
+    if not (asset.status == MediaAsset.Status.FAILED or asset_is_abandoned(asset)):
+        raise ValidationError(_("Only a failed or abandoned job can be retried."))
+    asset.status = MediaAsset.Status.QUEUED
+    asset.progress = 0
+    asset.failure_reason = ""
+    asset.lease_expires_at = None
+    asset.save(update_fields=["status", "progress", "failure_reason", "lease_expires_at"])
+    presentation_refresh_status(presentation=asset.presentation)
+    asset_enqueue(asset=asset)
+    return asset
+
+
+@transaction.atomic
+def _claim(asset_id: int) -> MediaAsset | None:
+    """Take the job if it is queued (or abandoned); None if someone else has it or it's done."""
+    asset = MediaAsset.objects.select_for_update().filter(pk=asset_id).first()
+    if asset is None:
+        return None
+    if asset.status != MediaAsset.Status.QUEUED and not asset_is_abandoned(asset):
+        return None
+    asset.status = MediaAsset.Status.PROCESSING
+    asset.progress = 0
+    asset.attempts += 1
+    asset.failure_reason = ""
+    asset.lease_expires_at = _lease_until()
+    asset.save(
+        update_fields=["status", "progress", "attempts", "failure_reason", "lease_expires_at"]
+    )
+    return asset
+
+
+def _heartbeat(asset: MediaAsset, progress: int) -> None:
+    """Store progress and renew the lease; LeaseLostError if the job is no longer ours."""
+    updated = MediaAsset.objects.filter(
+        pk=asset.pk, status=MediaAsset.Status.PROCESSING, attempts=asset.attempts
+    ).update(progress=progress, lease_expires_at=_lease_until())
+    if not updated:
+        raise LeaseLostError(asset.pk)
+
+
+def asset_process(*, asset_id: int) -> MediaAsset | None:
+    """Make the poster and renditions of a queued video and store them.
+
+    Side effects: runs ffmpeg, writes under the asset's ``out/`` prefix in storage, creates
+    Rendition rows; on error the asset is failed with the reason (retryable).
+    """
+    asset_recover_abandoned()
+    asset = _claim(asset_id)
+    if asset is None:
+        return None
+    try:
+        with tempfile.TemporaryDirectory(prefix="openips-media-") as folder:
+            outputs = _transcode(asset, Path(folder))
+            _store(asset, Path(folder), outputs)
+    except LeaseLostError:
+        logger.warning("media asset %s: lease lost, another worker took over", asset.pk)
+        return None
+    except (ProcessingError, OSError, subprocess.SubprocessError) as error:
+        _fail(asset, str(error))
+        return asset
+    return _finish(asset, outputs)
+
+
+def _fail(asset: MediaAsset, reason: str) -> None:
+    logger.warning("media asset %s failed: %s", asset.pk, reason)
+    MediaAsset.objects.filter(pk=asset.pk, attempts=asset.attempts).update(
+        status=MediaAsset.Status.FAILED, failure_reason=reason[:2000], lease_expires_at=None
+    )
+
+
+@transaction.atomic
+def _finish(asset: MediaAsset, outputs: list[dict]) -> MediaAsset:
+    asset.renditions.all().delete()
+    Rendition.objects.bulk_create(
+        Rendition(asset=asset, **{k: v for k, v in item.items() if k != "files"})
+        for item in outputs
+    )
+    MediaAsset.objects.filter(pk=asset.pk).update(
+        status=MediaAsset.Status.READY, progress=100, lease_expires_at=None
+    )
+    asset.refresh_from_db()
+    presentation_refresh_status(presentation=asset.presentation)
+    return asset
+
+
+def _scaled_width(asset: MediaAsset, height: int) -> int:
+    source_w, source_h = asset.probe.get("width") or 16, asset.probe.get("height") or 9
+    return int(round(source_w * height / source_h / 2) * 2)
+
+
+def _transcode(asset: MediaAsset, folder: Path) -> list[dict]:
+    """Run ffmpeg once for all HLS renditions, then once for the poster."""
+    from media_library.services.ffmpeg import hls_command, poster_command, run_with_progress
+
+    has_audio = bool(asset.probe.get("audio_codec"))
+    locator = storage.input_locator(asset.storage_key)
+    command = hls_command(locator, folder, LADDER, has_audio=has_audio)
+    duration = asset.duration_seconds or 1.0
+    run_with_progress(command, duration, lambda share: _heartbeat(asset, int(share * 90)))
+    poster_at = min(1.0, duration / 2)
+    run_with_progress(poster_command(locator, folder / "poster.jpg", poster_at), 1, None)
+    outputs = [
+        {
+            "kind": rung.kind,
+            "storage_key": f"{rung.folder}/index.m3u8",
+            "bandwidth": rung.video_bitrate + (rung.audio_bitrate if has_audio else 0),
+            "width": _scaled_width(asset, rung.height),
+            "height": rung.height,
+        }
+        for rung in LADDER
+    ]
+    if has_audio:
+        outputs.append(
+            {
+                "kind": Rendition.Kind.AUDIO,
+                "storage_key": "audio/index.m3u8",
+                "bandwidth": AUDIO_BITRATE,
+            }
+        )
+    _write_master(folder, outputs)
+    outputs.append({"kind": Rendition.Kind.MASTER, "storage_key": "master.m3u8"})
+    outputs.append({"kind": Rendition.Kind.POSTER, "storage_key": "poster.jpg"})
+    return outputs
+
+
+def _write_master(folder: Path, outputs: list[dict]) -> None:
+    lines = ["#EXTM3U", "#EXT-X-VERSION:3"]
+    for item in outputs:
+        if item["kind"] == Rendition.Kind.AUDIO:
+            continue
+        lines.append(
+            f"#EXT-X-STREAM-INF:BANDWIDTH={item['bandwidth']},"
+            f"RESOLUTION={item['width']}x{item['height']}"
+        )
+        lines.append(item["storage_key"])
+    (folder / "master.m3u8").write_text("\n".join(lines) + "\n")
+
+
+def _store(asset: MediaAsset, folder: Path, outputs: list[dict]) -> None:
+    """Upload every output file; keys in ``outputs`` become full storage keys."""
+    prefix = asset_output_prefix(asset)
+    storage.delete_prefix(prefix)
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    for index, path in enumerate(files, start=1):
+        relative = path.relative_to(folder).as_posix()
+        storage.put_file(
+            prefix + relative,
+            path,
+            content_type=CONTENT_TYPES.get(path.suffix, "application/octet-stream"),
+            # Segments never change once written; playlists are re-signed per request.
+            cache_control="private, max-age=86400"
+            if path.suffix == ".ts"
+            else "private, max-age=60",
+        )
+        if index % 10 == 0 or index == len(files):
+            _heartbeat(asset, 90 + int(10 * index / len(files)) - 1)
+    for item in outputs:
+        item["storage_key"] = prefix + item["storage_key"]

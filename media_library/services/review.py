@@ -1,0 +1,74 @@
+"""An organiser's review: only approved versions are played to the public."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from media_library.models import MediaAsset, Presentation
+from seminars import permissions
+
+
+def presentation_refresh_status(*, presentation: Presentation) -> Presentation:
+    """Derive the presentation's status from its versions' reviews."""
+    reviews = set(
+        presentation.assets.exclude(status=MediaAsset.Status.UPLOADING).values_list(
+            "review", "status"
+        )
+    )
+    if any(r == MediaAsset.Review.PENDING and s != MediaAsset.Status.FAILED for r, s in reviews):
+        status = Presentation.Status.SUBMITTED
+    elif any(r == MediaAsset.Review.APPROVED for r, _s in reviews):
+        status = Presentation.Status.APPROVED
+    elif any(r == MediaAsset.Review.REJECTED for r, _s in reviews):
+        status = Presentation.Status.REJECTED
+    else:
+        status = Presentation.Status.DRAFT
+    if status != presentation.status:
+        presentation.status = status
+        presentation.save(update_fields=["status", "updated_at"])
+    return presentation
+
+
+def _check_reviewer(user, asset: MediaAsset) -> None:
+    if not permissions.can_manage_seminar(user, asset.presentation.session.seminar):
+        raise PermissionDenied(_("Only the seminar's organisers review presentations."))
+
+
+@transaction.atomic
+def asset_approve(*, asset: MediaAsset, user) -> MediaAsset:
+    """Approve a ready version. The slot's previously approved version is marked superseded;
+    an approved video becomes the presentation's public video."""
+    _check_reviewer(user, asset)
+    if asset.status != MediaAsset.Status.READY:
+        raise ValidationError(_("Only a fully processed file can be approved."))
+    MediaAsset.objects.filter(
+        presentation=asset.presentation,
+        kind=asset.kind,
+        language=asset.language,
+        review=MediaAsset.Review.APPROVED,
+    ).exclude(pk=asset.pk).update(review=MediaAsset.Review.SUPERSEDED)
+    asset.review = MediaAsset.Review.APPROVED
+    asset.reviewed_by = user
+    asset.reviewed_at = timezone.now()
+    asset.save(update_fields=["review", "reviewed_by", "reviewed_at", "updated_at"])
+    presentation = asset.presentation
+    if asset.kind == MediaAsset.Kind.VIDEO:
+        presentation.approved_video = asset
+        presentation.save(update_fields=["approved_video", "updated_at"])
+    presentation_refresh_status(presentation=presentation)
+    return asset
+
+
+@transaction.atomic
+def asset_reject(*, asset: MediaAsset, user) -> MediaAsset:
+    """Reject a pending version; an approved version of the same slot stays live."""
+    _check_reviewer(user, asset)
+    if asset.review != MediaAsset.Review.PENDING:
+        raise ValidationError(_("Only a version waiting for review can be rejected."))
+    asset.review = MediaAsset.Review.REJECTED
+    asset.reviewed_by = user
+    asset.reviewed_at = timezone.now()
+    asset.save(update_fields=["review", "reviewed_by", "reviewed_at", "updated_at"])
+    presentation_refresh_status(presentation=asset.presentation)
+    return asset

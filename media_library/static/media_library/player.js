@@ -1,0 +1,214 @@
+// OpenIPS presentation player: premiere ("simulive") in step with the server clock,
+// on-demand replay, a low-bandwidth audio-only mode, captions, watch-time beacons.
+// hls.js is loaded only where the browser cannot play HLS itself.
+
+const DRIFT_SEEK_SECONDS = 1.0; // further off than this: jump
+const DRIFT_NUDGE_SECONDS = 0.25; // further off than this: speed up or slow down a little
+const BEACON_MS = 15000;
+const LOW_BANDWIDTH_KEY = "openips:lowBandwidth";
+
+let hlsScript = null;
+
+function loadHlsJs(url) {
+  if (!hlsScript) {
+    hlsScript = new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = url;
+      script.onload = () => resolve(window.Hls);
+      script.onerror = () => reject(new Error("hls.js failed to load"));
+      document.head.append(script);
+    });
+  }
+  return hlsScript;
+}
+
+function nativeHls(video) {
+  // Safari and iOS play HLS themselves. Chromium's "maybe" is not trusted where MSE exists,
+  // since hls.js there gives the same behaviour in every Chromium build.
+  const answer = video.canPlayType("application/vnd.apple.mpegurl");
+  return answer === "probably" || (answer === "maybe" && !("MediaSource" in window));
+}
+
+function clock(seconds) {
+  const s = Math.max(0, Math.floor(seconds));
+  const parts = [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60];
+  return parts.map((n) => String(n).padStart(2, "0")).join(":");
+}
+
+class Player {
+  constructor(root) {
+    this.root = root;
+    const data = root.dataset;
+    this.video = root.querySelector("[data-video]");
+    this.status = root.querySelector("[data-status]");
+    this.joinButton = root.querySelector("[data-join]");
+    this.lowBandwidthBox = root.querySelector("[data-low-bandwidth]");
+    this.captionSelect = root.querySelector("[data-captions]");
+    this.startsAt = Number(data.startsAt);
+    this.duration = Number(data.duration);
+    // Until the live room's socket reports the server clock, trust the clock of the render.
+    this.offsetMs = Number(data.serverNow) - Date.now();
+    this.source = null;
+    this.hls = null;
+    this.watched = 0;
+    this.lastTime = null;
+    this.lowBandwidth = localStorage.getItem(LOW_BANDWIDTH_KEY) === "1";
+    this.lowBandwidthBox.checked = this.lowBandwidth;
+    this.bind();
+    this.tick();
+    setInterval(() => this.tick(), 500);
+    setInterval(() => this.beacon(), BEACON_MS);
+  }
+
+  bind() {
+    document.addEventListener("openips:clock", (event) => {
+      if (Number.isFinite(event.detail?.offsetMs)) this.offsetMs = event.detail.offsetMs;
+    });
+    this.joinButton.addEventListener("click", () => this.join());
+    this.lowBandwidthBox.addEventListener("change", () => this.setLowBandwidth());
+    this.captionSelect?.addEventListener("change", () => this.showCaptions());
+    this.video.addEventListener("timeupdate", () => this.countWatched());
+    this.video.addEventListener("playing", () => (this.joinButton.hidden = true));
+    window.addEventListener("pagehide", () => this.beacon(true));
+  }
+
+  now() {
+    return Date.now() + this.offsetMs;
+  }
+
+  expected() {
+    return (this.now() - this.startsAt) / 1000;
+  }
+
+  phase() {
+    const position = this.expected();
+    if (position < 0) return "before";
+    return position < this.duration ? "premiere" : "replay";
+  }
+
+  tick() {
+    const phase = this.phase();
+    this.root.dataset.phase = phase;
+    this.root.dataset.mode = this.lowBandwidth ? "audio" : "video";
+    this.video.controls = phase === "replay";
+    const data = this.root.dataset;
+    if (phase === "before") {
+      this.status.textContent = `${data.textBefore} ${clock(-this.expected())}`;
+      this.joinButton.hidden = true;
+      return;
+    }
+    if (phase === "premiere") {
+      this.status.textContent = data.textPremiere;
+      if (this.video.paused) this.joinButton.hidden = false;
+      this.correctDrift();
+    } else {
+      this.status.textContent = data.textReplay;
+      this.video.playbackRate = 1;
+      if (!this.source) this.joinButton.hidden = false;
+    }
+  }
+
+  correctDrift() {
+    if (this.video.paused || this.video.readyState < 2) return;
+    const drift = this.expected() - this.video.currentTime;
+    if (Math.abs(drift) > DRIFT_SEEK_SECONDS) {
+      this.video.currentTime = this.expected();
+      this.video.playbackRate = 1;
+    } else if (Math.abs(drift) > DRIFT_NUDGE_SECONDS) {
+      this.video.playbackRate = drift > 0 ? 1.05 : 0.95;
+    } else {
+      this.video.playbackRate = 1;
+    }
+  }
+
+  async attach() {
+    const url = this.lowBandwidth ? this.root.dataset.audio : this.root.dataset.master;
+    if (this.source === url) return;
+    this.source = url;
+    this.hls?.destroy();
+    this.hls = null;
+    if (nativeHls(this.video)) {
+      this.video.src = url;
+      return;
+    }
+    const Hls = await loadHlsJs(this.root.dataset.hlsJs);
+    if (!Hls.isSupported()) {
+      this.status.textContent = this.root.dataset.textError;
+      return;
+    }
+    this.hls = new Hls({ startPosition: Math.max(0, this.startPosition()) });
+    this.hls.on(Hls.Events.ERROR, (_event, error) => {
+      if (error.fatal) this.status.textContent = this.root.dataset.textError;
+    });
+    this.hls.loadSource(url);
+    this.hls.attachMedia(this.video);
+  }
+
+  startPosition() {
+    return this.phase() === "premiere" ? this.expected() : this.video.currentTime || 0;
+  }
+
+  async join() {
+    const resumeAt = this.startPosition();
+    await this.attach();
+    this.video.currentTime = resumeAt;
+    try {
+      await this.video.play();
+      this.joinButton.hidden = true;
+      this.showCaptions();
+    } catch (error) {
+      this.status.textContent = this.root.dataset.textBlocked;
+    }
+  }
+
+  setLowBandwidth() {
+    this.lowBandwidth = this.lowBandwidthBox.checked;
+    localStorage.setItem(LOW_BANDWIDTH_KEY, this.lowBandwidth ? "1" : "0");
+    const wasPlaying = !this.video.paused;
+    this.video.pause();
+    this.root.dataset.mode = this.lowBandwidth ? "audio" : "video";
+    // Low bandwidth never starts a video by itself; switching while playing keeps the place.
+    if (wasPlaying) this.join();
+    else this.joinButton.hidden = false;
+  }
+
+  showCaptions() {
+    const wanted = this.captionSelect?.value || "";
+    for (const track of this.video.textTracks) {
+      track.mode = track.language === wanted ? "showing" : "disabled";
+    }
+  }
+
+  countWatched() {
+    const time = this.video.currentTime;
+    if (this.lastTime !== null && !this.video.paused) {
+      const step = time - this.lastTime;
+      if (step > 0 && step < 2) this.watched += step;
+    }
+    this.lastTime = time;
+  }
+
+  beacon(leaving = false) {
+    const seconds = Math.floor(this.watched);
+    if (seconds < 1) return;
+    this.watched -= seconds;
+    const body = JSON.stringify({
+      presentation: Number(this.root.dataset.presentation),
+      seconds,
+      position: Math.floor(this.video.currentTime),
+    });
+    fetch(this.root.dataset.beacon, {
+      method: "POST",
+      body,
+      keepalive: leaving,
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": this.root.dataset.csrf },
+    }).catch(() => {
+      this.watched += seconds; // offline for a moment: send it with the next beacon
+    });
+  }
+}
+
+for (const root of document.querySelectorAll("[data-media-player]")) {
+  if (!root.player) root.player = new Player(root);
+}

@@ -1,0 +1,187 @@
+"""Private media behind signatures, processing status, review actions, watch beacons."""
+
+import mimetypes
+import posixpath
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseForbidden,
+    HttpResponseRedirect,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from media_library import selectors, storage
+from media_library.models import MediaAsset, Presentation
+from media_library.services import processing, review, watch
+from media_library.services.engagement import engagement_report
+from media_library.views._common import error_response, json_body
+
+PLAYLIST_MAX_BYTES = 2 * 1024 * 1024
+
+
+@require_GET
+def signed_file(request, token: str):
+    """A private object for whoever holds an unexpired signed token (local storage, and
+    small proxied files such as captions on S3)."""
+    try:
+        payload = storage.token_verify(token)
+    except storage.SignatureError:
+        return HttpResponseForbidden("This link is invalid or has expired.")
+    key = payload["k"]
+    content_type = mimetypes.guess_type(key)[0] or "application/octet-stream"
+    if key.endswith(".vtt"):
+        content_type = "text/vtt; charset=utf-8"
+    try:
+        size = storage.object_size(key)
+    except (FileNotFoundError, OSError) as error:
+        raise Http404 from error
+    response = StreamingHttpResponse(storage.iter_object(key), content_type=content_type)
+    response["Content-Length"] = str(size)
+    response["Cache-Control"] = "private, max-age=300"
+    if payload.get("d"):
+        response["Content-Disposition"] = f'attachment; filename="{payload["d"]}"'
+    return response
+
+
+@require_GET
+def playlist(request, token: str):
+    """An HLS playlist with every URI replaced by a signed one (variants → this view,
+    segments → storage), so that a private bucket can serve HLS."""
+    try:
+        payload = selectors.playlist_token_verify(token)
+    except storage.SignatureError:
+        return HttpResponseForbidden("This link is invalid or has expired.")
+    asset = get_object_or_404(MediaAsset, pk=payload["a"])
+    prefix = processing.asset_output_prefix(asset)
+    relative = posixpath.normpath(payload["p"])
+    try:
+        text = storage.read_small(prefix + relative, limit=PLAYLIST_MAX_BYTES).decode()
+    except (FileNotFoundError, OSError, ValueError) as error:
+        raise Http404 from error
+    expires_in = storage.url_expiry() + int(asset.duration_seconds)
+    folder = posixpath.dirname(relative)
+    lines = []
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            target = posixpath.normpath(posixpath.join(folder, line))
+            if target.endswith(".m3u8"):
+                line = selectors.playlist_url(asset.pk, target, expires_in=expires_in)
+            else:
+                line = storage.signed_url(prefix + target, expires_in=expires_in)
+                line = request.build_absolute_uri(line) if line.startswith("/") else line
+        lines.append(line)
+    response = HttpResponse("\n".join(lines) + "\n", content_type="application/vnd.apple.mpegurl")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _editable_asset(request, pk: int) -> MediaAsset:
+    asset = get_object_or_404(
+        MediaAsset.objects.select_related("presentation__session__seminar"), pk=pk
+    )
+    if not selectors.presentation_can_edit(request.user, asset.presentation):
+        raise Http404
+    return asset
+
+
+@never_cache
+@login_required
+@require_GET
+def asset_status(request, pk: int):
+    asset = _editable_asset(request, pk)
+    if processing.asset_is_abandoned(asset):
+        processing.asset_recover_abandoned()
+        asset.refresh_from_db()
+    return JsonResponse(
+        {
+            "asset_id": asset.pk,
+            "status": asset.status,
+            "status_label": asset.get_status_display(),
+            "progress": asset.progress,
+            "failure_reason": asset.failure_reason,
+            "review": asset.review,
+            "retryable": asset.status == MediaAsset.Status.FAILED
+            and asset.kind == MediaAsset.Kind.VIDEO,
+        }
+    )
+
+
+def _redirect_back(request, asset: MediaAsset):
+    session = asset.presentation.session
+    return HttpResponseRedirect(
+        request.POST.get("next") or f"/seminars/{session.seminar.slug}/sessions/{session.pk}/media/"
+    )
+
+
+@login_required
+@require_POST
+def asset_retry(request, pk: int):
+    asset = _editable_asset(request, pk)
+    try:
+        processing.asset_retry(asset=asset, user=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        return error_response(error)
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"asset_id": asset.pk, "status": "queued"})
+    return _redirect_back(request, asset)
+
+
+@login_required
+@require_POST
+def asset_review(request, pk: int, decision: str):
+    asset = _editable_asset(request, pk)
+    action = review.asset_approve if decision == "approve" else review.asset_reject
+    try:
+        action(asset=asset, user=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        return error_response(error)
+    return _redirect_back(request, asset)
+
+
+@require_GET
+def slides_download(request, pk: int):
+    """Slides for whoever may see them; counts as a lead signal for signed-in viewers."""
+    asset = get_object_or_404(
+        MediaAsset.objects.select_related("presentation__session__seminar"),
+        pk=pk,
+        kind=MediaAsset.Kind.SLIDES,
+    )
+    if not selectors.asset_visible_to(request.user, asset):
+        raise Http404
+    if request.user.is_authenticated:
+        engagement_report(user=request.user, presentation=asset.presentation, kind="slides")
+    name = f"{asset.title or 'slides'}.pdf".replace('"', "")
+    return HttpResponseRedirect(storage.signed_url(asset.storage_key, download_as=name))
+
+
+@require_POST
+def watch_beacon(request):
+    """Seconds watched since the last beacon (signed-in viewers only; others get 204)."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=204)
+    try:
+        data = json_body(request)
+        presentation = get_object_or_404(
+            Presentation.objects.select_related("session__seminar", "approved_video"),
+            pk=int(data.get("presentation")),
+        )
+        if presentation.approved_video is None or not selectors.asset_visible_to(
+            request.user, presentation.approved_video
+        ):
+            raise Http404
+        row = watch.watch_time_record(
+            user=request.user,
+            presentation=presentation,
+            seconds=int(data.get("seconds") or 0),
+            position=int(data.get("position") or 0),
+        )
+    except (ValidationError, Http404, ValueError, TypeError) as error:
+        return error_response(error)
+    return JsonResponse({"seconds_watched": row.seconds_watched, "share": row.share_watched})

@@ -1,0 +1,57 @@
+"""Server-rendered pages: a session's media (upload, status, review) and the watch page."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from media_library import selectors
+from media_library.models import MediaAsset
+from media_library.services.validation import max_bytes
+from seminars import permissions
+from seminars.models import Seminar, Session
+
+
+def _session(request, slug: str, session_id: int) -> Session:
+    session = get_object_or_404(
+        Session.objects.select_related("seminar"), pk=session_id, seminar__slug=slug
+    )
+    if not permissions.can_view_seminar(request.user, session.seminar):
+        raise Http404
+    return session
+
+
+@login_required
+def session_media(request, slug: str, session_id: int):
+    """Upload, processing status and review of a session's presentations."""
+    session = _session(request, slug, session_id)
+    if not permissions.can_present_in_session(request.user, session):
+        raise Http404
+    seminar: Seminar = session.seminar
+    can_manage = permissions.can_manage_seminar(request.user, seminar)
+    agencies = list(session.agencies.all())
+    if not can_manage:
+        mine = permissions.presenter_agency_ids(request.user, seminar)
+        agencies = [a for a in agencies if a.pk in mine]
+    return render(
+        request,
+        "media_library/session_media.html",
+        {
+            "seminar": seminar,
+            "session": session,
+            "presentations": selectors.session_presentations_for(request.user, session),
+            "agencies": agencies,
+            "can_manage": can_manage,
+            "kinds": MediaAsset.Kind.choices,
+            "limits": {kind: max_bytes(kind) for kind in MediaAsset.Kind.values},
+        },
+    )
+
+
+def session_watch(request, slug: str, session_id: int):
+    """The player on its own page (the live room embeds the same include)."""
+    session = _session(request, slug, session_id)
+    return render(
+        request,
+        "media_library/session_watch.html",
+        {"seminar": session.seminar, "session": session},
+    )

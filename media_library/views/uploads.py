@@ -1,0 +1,120 @@
+"""The upload API used by static/media_library/upload.js (JSON in, JSON out)."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from media_library import selectors
+from media_library.models import UploadSession
+from media_library.services import uploads
+from media_library.services.validation import MediaRejectedError
+from media_library.views._common import error_response, json_body
+from seminars.models import Session
+
+
+def _own_upload(request, pk: int) -> UploadSession:
+    upload = get_object_or_404(
+        UploadSession.objects.select_related(
+            "asset__presentation__session__seminar", "asset__presentation__agency"
+        ),
+        pk=pk,
+    )
+    if not selectors.presentation_can_edit(request.user, upload.asset.presentation):
+        raise Http404  # another agency's upload does not exist for this user
+    return upload
+
+
+@login_required
+@require_POST
+def upload_start(request):
+    try:
+        data = json_body(request)
+        session = get_object_or_404(
+            Session.objects.select_related("seminar"), pk=data.get("session")
+        )
+        upload = uploads.upload_start(
+            user=request.user,
+            session=session,
+            kind=str(data.get("kind", "")),
+            language=str(data.get("language", "")),
+            title=str(data.get("title", "")),
+            filename=str(data.get("filename", "")),
+            size=int(data.get("size") or 0),
+            agency_id=int(data["agency"]) if data.get("agency") else None,
+        )
+    except (ValidationError, PermissionDenied, Http404, ValueError) as error:
+        return error_response(error)
+    return JsonResponse(uploads.upload_state(upload), status=201)
+
+
+@login_required
+@require_http_methods(["GET", "DELETE"])
+def upload_detail(request, pk: int):
+    try:
+        upload = _own_upload(request, pk)
+    except Http404 as error:
+        return error_response(error)
+    if request.method == "DELETE":
+        uploads.upload_abort(upload=upload)
+        return JsonResponse({"aborted": True})
+    return JsonResponse(uploads.upload_state(upload))
+
+
+@login_required
+@require_POST
+def upload_parts(request, pk: int):
+    try:
+        upload = _own_upload(request, pk)
+        numbers = [int(n) for n in json_body(request).get("parts", [])]
+        urls = uploads.upload_presign_parts(upload=upload, part_numbers=numbers)
+    except (ValidationError, Http404, ValueError, TypeError) as error:
+        return error_response(error)
+    return JsonResponse({"urls": {str(k): v for k, v in urls.items()}})
+
+
+@login_required
+@require_http_methods(["PUT", "POST"])
+def upload_chunk(request, pk: int):
+    """One chunk of a local upload, streamed from the request straight to disk."""
+    try:
+        upload = _own_upload(request, pk)
+        if upload.backend != UploadSession.Backend.LOCAL:
+            raise ValidationError(_("This upload goes straight to S3, not in chunks."))
+        offset = int(request.GET.get("offset", ""))
+        length = int(request.headers.get("Content-Length") or 0)
+        received = uploads.upload_write_chunk(
+            upload=upload, offset=offset, stream=request, length=length
+        )
+    except uploads.UploadOffsetError as mismatch:
+        return JsonResponse(
+            {"error": _("Resume from the server's size."), "received": mismatch.received},
+            status=409,
+        )
+    except (ValidationError, Http404, ValueError) as error:
+        return error_response(error)
+    return JsonResponse({"received": received})
+
+
+@login_required
+@require_POST
+def upload_complete(request, pk: int):
+    try:
+        upload = _own_upload(request, pk)
+        asset = uploads.upload_complete(upload=upload)
+    except uploads.UploadIncompleteError as incomplete:
+        return JsonResponse(
+            {
+                "error": _("The upload is incomplete: %(received)s of %(expected)s bytes.")
+                % {"received": incomplete.received, "expected": incomplete.expected},
+                "received": incomplete.received,
+            },
+            status=409,
+        )
+    except MediaRejectedError as rejected:
+        return JsonResponse({"error": str(rejected), "rejected": True}, status=422)
+    except Http404 as error:
+        return error_response(error)
+    return JsonResponse({"asset_id": asset.pk, "status": asset.status})
