@@ -13,3 +13,4 @@ urlpatterns = [
         name="session_calendar",
     ),
 ]
+urlpatterns += [path("<slug:slug>/planner/", views.planner, name="planner")]

@@ -7,9 +7,11 @@ Rule for wall-clock times that are not a single instant (documented in docs/time
 """
 
 import zoneinfo
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
+import pytz
 from django.utils.translation import gettext as _
 
 
@@ -70,3 +72,38 @@ def utc_offset_label(moment: datetime) -> str:
     sign = "+" if minutes >= 0 else "−"
     hours, minutes = divmod(abs(minutes), 60)
     return f"UTC{sign}{hours:02d}:{minutes:02d}"
+
+
+@dataclass(frozen=True)
+class ZoneChoice:
+    name: str
+    label: str
+
+
+@lru_cache(maxsize=4)
+def _zone_groups_at(hour: datetime) -> tuple[tuple[str, tuple[ZoneChoice, ...]], ...]:
+    groups: dict[str, list[ZoneChoice]] = {}
+    for name in selectable_zones():
+        area, _slash, place = name.partition("/")
+        if not place:  # UTC: its own group, labelled by its name in every language
+            place = name
+        local = hour.astimezone(zoneinfo.ZoneInfo(name))
+        label = f"{place.replace('_', ' ').replace('/', ' – ')} ({utc_offset_label(local)})"
+        groups.setdefault(area, []).append(ZoneChoice(name, label))
+    return tuple((area, tuple(choices)) for area, choices in sorted(groups.items()))
+
+
+def zone_groups(now: datetime | None = None) -> tuple[tuple[str, tuple[ZoneChoice, ...]], ...]:
+    """Selectable zones grouped by area (Africa, America, Asia …), labelled with the city and
+    the offset now. Cached per hour: offsets only change on the hour in practice."""
+    now = (now or datetime.now(UTC)).astimezone(UTC)
+    return _zone_groups_at(now.replace(minute=0, second=0, microsecond=0))
+
+
+@lru_cache(maxsize=1)
+def selectable_zones() -> tuple[str, ...]:
+    """The zones offered in selectors: every zone some country uses (the tz database's
+    canonical, present-day names) plus UTC. Legacy aliases such as US/Eastern still work in
+    ``?tz=`` and the cookie; they are just not listed."""
+    names = {name for zones in pytz.country_timezones.values() for name in zones}
+    return tuple(sorted((names & all_zones()) | {"UTC"}))

@@ -1,12 +1,18 @@
-"""Calendar feeds: the seminar's agenda and single sessions as iCalendar files."""
+"""Calendar feeds (the seminar's agenda and single sessions as iCalendar files) and the
+organisers' time-zone planner."""
 
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from scheduling.calendar import calendar_for_sessions
-from seminars import selectors
+from scheduling.forms import PlannerForm, country_datalist
+from scheduling.heatmap import build_heatmap, ranking_row
+from scheduling.planner import PlannerError, plan_sessions
+from seminars import permissions, selectors
 
 CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
 
@@ -43,3 +49,49 @@ def session_calendar(request, slug: str, session_id: int):
         request=request,
     )
     return _ics_response(body, f"{seminar.slug}-session-{session.pk}.ics")
+
+
+@login_required
+@require_GET
+def planner(request, slug: str):
+    """Organisers only: rank start times for an audience spread over time zones."""
+    seminar = selectors.seminar_visible_or_404(user=request.user, slug=slug)
+    if not permissions.can_manage_seminar(request.user, seminar):
+        raise PermissionDenied
+    form = PlannerForm(request.GET if "on" in request.GET else None)
+    if not form.is_bound:
+        form = PlannerForm(initial=PlannerForm.initial_for(seminar))
+    plan = heatmap = error = None
+    arguments = _planner_arguments(form, seminar)
+    if arguments is not None:
+        try:
+            plan = plan_sessions(seminar_zone=seminar.time_zone, **arguments)
+        except PlannerError as problem:
+            error = str(problem)
+        else:
+            heatmap = build_heatmap(plan)
+    return render(
+        request,
+        "scheduling/planner.html",
+        {
+            "seminar": seminar,
+            "form": form,
+            "plan": plan,
+            "heatmap": heatmap,
+            "error": error,
+            "countries": country_datalist(),
+            "top": [ranking_row(candidate, plan) for candidate in plan.ranked[:5]] if plan else [],
+            "repeat": ranking_row(plan.repeat, plan) if plan and plan.repeat else None,
+            "repeat_gain": round(plan.repeat_gain * 100) if plan else 0,
+            "combined": round(plan.combined_share * 100) if plan else 0,
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+def _planner_arguments(form: PlannerForm, seminar) -> dict | None:
+    """The plan's inputs from a valid bound form, or from the initial values on first visit."""
+    if form.is_bound:
+        return form.plan_arguments() if form.is_valid() else None
+    initial = PlannerForm(data={key: value for key, value in form.initial.items()})
+    return initial.plan_arguments() if initial.is_valid() else None
