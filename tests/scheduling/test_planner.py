@@ -94,9 +94,7 @@ def test_a_country_with_several_zones_is_split_equally():
 def test_partially_suited_country_counts_only_its_suited_zones():
     # Jakarta/Pontianak UTC+7, Makassar +8, Jayapura +9. A 1-hour session at 12:00 UTC is
     # 19:00–20:00 in Jakarta (suits), 20:00–21:00 in Makassar and later in Jayapura (do not).
-    plan = plan_sessions(
-        audience={"ID": 1}, on=ON, seminar_zone="UTC", length=timedelta(hours=1)
-    )
+    plan = plan_sessions(audience={"ID": 1}, on=ON, seminar_zone="UTC", length=timedelta(hours=1))
     noon = next(c for c in plan.ranked if c.starts_at == datetime(2030, 3, 4, 12, tzinfo=UTC))
     assert noon.share == pytest.approx(0.5)
     assert noon.country_shares("left_out") == {"ID": pytest.approx(0.5)}
