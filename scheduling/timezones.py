@@ -67,10 +67,10 @@ def to_utc(naive: datetime, zone: zoneinfo.ZoneInfo, *, fold: int | None = None)
 
 def utc_offset_label(moment: datetime) -> str:
     """``UTC+05:45`` style label for an aware datetime."""
-    offset = moment.utcoffset() or timedelta(0)
-    minutes = int(offset.total_seconds() // 60)
-    sign = "+" if minutes >= 0 else "−"
-    hours, minutes = divmod(abs(minutes), 60)
+    seconds = (moment.utcoffset() or timedelta(0)).total_seconds()
+    sign = "+" if seconds >= 0 else "−"
+    # Whole minutes towards zero, so −00:44:30 (Monrovia until 1972) reads −00:44 like +00:44.
+    hours, minutes = divmod(int(abs(seconds) // 60), 60)
     return f"UTC{sign}{hours:02d}:{minutes:02d}"
 
 
