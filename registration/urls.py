@@ -1,4 +1,40 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from registration.views import staff, vendor
 
 app_name = "registration"
-urlpatterns: list = []
+_s = "<slug:slug>/"
+urlpatterns = [
+    # Vendors
+    path(f"{_s}register/", vendor.register, name="register"),
+    path(f"{_s}register/sent/", vendor.sent, name="sent"),
+    path(f"{_s}register/confirm/<str:token>/", vendor.confirm, name="confirm"),
+    path(f"{_s}register/sign-in/", vendor.sign_in, name="sign_in"),
+    path(f"{_s}my-registration/", vendor.mine, name="mine"),
+    path(f"{_s}my-registration/consent/", vendor.consent, name="consent"),
+    path(f"{_s}my-registration/cancel/", vendor.cancel, name="cancel"),
+    path(f"{_s}my-registration/erase/", vendor.erase, name="erase"),
+    path(f"{_s}my-calendar/<str:token>.ics", vendor.calendar_feed, name="calendar"),
+    path(f"{_s}join/<str:token>/", vendor.join, name="join"),
+    path(
+        f"{_s}sessions/<int:session_id>/contact-me/<int:agency_id>/",
+        vendor.contact_me,
+        name="contact_me",
+    ),
+    # Organisers
+    path(f"{_s}registrations/", staff.registrations, name="registrations"),
+    path(f"{_s}registrations/<int:pk>/decide/", staff.decide, name="decide"),
+    path(f"{_s}check-in/", staff.check_in_page, name="check_in"),
+    path(f"{_s}check-in/scan/", staff.check_in_scan, name="check_in_scan"),
+    path(f"{_s}check-in/count.json", staff.check_in_count, name="check_in_count"),
+    path(f"{_s}reach/", staff.reach, name="reach"),
+    path(f"{_s}reach.csv", staff.reach_csv, name="reach_csv"),
+    # Exports (organisers: attendees; agencies: their own leads)
+    path(f"{_s}exports/", staff.exports_page, name="exports"),
+    path(f"{_s}exports/attendees.<str:fmt>", staff.export_attendees, name="export_attendees"),
+    path(f"{_s}exports/leads.<str:fmt>", staff.export_leads, name="export_leads"),
+    # Agencies
+    path(f"{_s}leads/", staff.leads, name="leads"),
+    path(f"{_s}leads.json", staff.leads_json, name="leads_json"),
+    path(f"{_s}leads/<int:pk>/", staff.lead_update, name="lead_update"),
+]

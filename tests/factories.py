@@ -81,3 +81,40 @@ class RoleFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     role = SeminarRole.Role.ORGANIZER
     agency = None
+
+
+# --- registration (appended by the registration app) ---
+
+
+def registration_payload(**overrides) -> dict:
+    """A valid registration form payload (what RegistrationForm.payload() returns)."""
+    company = {
+        "legal_name": "Kathmandu Medical Supplies Pvt Ltd",
+        "country": "NP",
+        "national_registration_number": "",
+        "city": "Kathmandu",
+        "website": "https://kms.example",
+        "year_established": 2012,
+        "size_band": "small",
+        "women_owned": True,
+        "disability_inclusive": False,
+        "ungm_number": "",
+        "unspsc_segments": ["42", "51"],
+        "unspsc_codes": ["42131600"],
+    }
+    company.update(overrides.pop("company", {}))
+    payload = {
+        "email": "sita@kms.example",
+        "full_name": "Sita Sharma",
+        "job_title": "Director",
+        "phone": "+9779801234567",
+        "preferred_language": "en",
+        "time_zone": "Asia/Kathmandu",
+        "company": company,
+        "attendance_mode": "online",
+        "session_ids": [],
+        "list_visibility": "hidden",
+        "consents": {},
+    }
+    payload.update(overrides)
+    return payload

@@ -1,5 +1,46 @@
 """Writes of the registration app. Import services from here; each lives in a submodule."""
 
+from registration.services.checkin import check_in_record
+from registration.services.consent import (
+    consent_update,
+    consents_apply,
+    person_erase,
+    personal_data_purge_expired,
+)
 from registration.services.engagement import engagement_record, lead_update
+from registration.services.registration import (
+    link_use,
+    registration_apply,
+    registration_cancel,
+    registration_decide,
+    registration_request,
+    registration_window_error,
+    sign_in_link_request,
+    waiting_list_promote,
+)
+from registration.services.reminders import (
+    reminder_send,
+    reminders_reschedule_session,
+    reminders_schedule,
+)
 
-__all__ = ["engagement_record", "lead_update"]
+__all__ = [
+    "check_in_record",
+    "consent_update",
+    "consents_apply",
+    "engagement_record",
+    "lead_update",
+    "link_use",
+    "person_erase",
+    "personal_data_purge_expired",
+    "registration_apply",
+    "registration_cancel",
+    "registration_decide",
+    "registration_request",
+    "registration_window_error",
+    "reminder_send",
+    "reminders_reschedule_session",
+    "reminders_schedule",
+    "sign_in_link_request",
+    "waiting_list_promote",
+]

@@ -1,0 +1,261 @@
+"""Attendee and lead exports: row generators and streaming CSV/XLSX writers.
+
+Memory stays flat whatever the row count: rows come from ``QuerySet.iterator(chunk_size=…)``
+(prefetches run per chunk), the CSV writer yields one chunk at a time, and the XLSX writer
+uses openpyxl's write-only mode into a file. The benchmark calls these functions directly:
+
+    header = header_row(ATTENDEE_COLUMNS)
+    rows = attendee_rows(seminar=seminar, columns=ATTENDEE_COLUMNS)
+    write_csv(header, rows, fileobj)        # binary file; UTF-8 with BOM
+    write_xlsx(header, rows, path)          # write-only workbook at ``path``
+    for chunk in iter_csv(header, rows): …  # bytes, for StreamingHttpResponse
+
+Every text cell starting with =, +, -, @, tab or carriage return is prefixed with an
+apostrophe so that spreadsheets show it as text instead of running it as a formula.
+"""
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+
+from registration.models import AgencyConsent, Registration
+from registration.selectors import lead_score, lead_weights, leads_for_agency
+from scheduling.timezones import utc_offset_label
+from seminars.models import Organization, Seminar
+
+CHUNK = 2000
+DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A cell value safe to open in a spreadsheet (formula injection)."""
+    if isinstance(value, str) and value.startswith(DANGEROUS_PREFIXES):
+        return "'" + value
+    return value
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    get: Callable
+
+
+def _when(value: datetime | None, seminar: Seminar) -> str:
+    if value is None:
+        return ""
+    local = value.astimezone(seminar.zone)
+    return f"{local:%Y-%m-%d %H:%M} {utc_offset_label(local)}"
+
+
+def _yes(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _company(attr: str, default=""):
+    return lambda r, s: getattr(r.company, attr, default) if r.company else default
+
+
+COMMON_COLUMNS = [
+    Column("registration_id", _("Registration ID"), lambda r, s: r.pk),
+    Column("registered_at", _("Registered"), lambda r, s: _when(r.created_at, s)),
+    Column("status", _("Status"), lambda r, s: r.status),
+    Column("attendance_mode", _("Attendance"), lambda r, s: r.attendance_mode),
+    Column("checked_in_at", _("Checked in"), lambda r, s: _when(r.checked_in_at, s)),
+    Column("full_name", _("Name"), lambda r, s: r.person.full_name),
+    Column("job_title", _("Job title"), lambda r, s: r.person.job_title),
+    Column("email", _("Email"), lambda r, s: r.person.email),
+    Column("phone", _("Phone"), lambda r, s: r.person.phone),
+    Column("language", _("Language"), lambda r, s: r.person.preferred_language),
+    Column("time_zone", _("Time zone"), lambda r, s: r.person.time_zone),
+    Column("company", _("Company"), _company("legal_name")),
+    Column("country", _("Country"), lambda r, s: r.country.code if r.country else ""),
+    Column("region", _("Region"), lambda r, s: r.region),
+    Column("city", _("City"), _company("city")),
+    Column("website", _("Website"), _company("website")),
+    Column("national_number", _("Registration number"), _company("national_registration_number")),
+    Column("size_band", _("Size"), _company("size_band")),
+    Column("sme", _("SME"), lambda r, s: _yes(bool(r.company and r.company.is_sme))),
+    Column(
+        "women_owned", _("Women-owned"), lambda r, s: _yes(_company("women_owned", False)(r, s))
+    ),
+    Column(
+        "disability_inclusive",
+        _("Disability-inclusive"),
+        lambda r, s: _yes(_company("disability_inclusive", False)(r, s)),
+    ),
+    Column("ungm_number", _("UNGM number"), _company("ungm_number")),
+    Column(
+        "unspsc_segments",
+        _("UNSPSC segments"),
+        lambda r, s: " ".join(_company("unspsc_segments", [])(r, s)),
+    ),
+    Column(
+        "unspsc_codes", _("UNSPSC codes"), lambda r, s: " ".join(_company("unspsc_codes", [])(r, s))
+    ),
+    Column("ldc", _("LDC"), lambda r, s: _yes(r.is_ldc)),
+    Column("lldc", _("LLDC"), lambda r, s: _yes(r.is_lldc)),
+    Column("sids", _("SIDS"), lambda r, s: _yes(r.is_sids)),
+    Column("eit", _("Economy in transition"), lambda r, s: _yes(r.is_eit)),
+    Column("income_group", _("Income group"), lambda r, s: r.income_group),
+    Column("returning", _("Returning"), lambda r, s: _yes(r.is_returning)),
+]
+ATTENDEE_COLUMNS = COMMON_COLUMNS + [
+    Column(
+        "consents",
+        _("Shares details with"),
+        lambda r, s: " ".join(sorted(c.agency.acronym or c.agency.name for c in r.granted)),
+    ),
+]
+LEAD_COLUMNS = COMMON_COLUMNS + [
+    Column("score", _("Score"), lambda r, s: r.score),
+    Column("matching_segments", _("Matching segments"), lambda r, s: " ".join(r.matching)),
+    Column("minutes_present", _("Minutes present"), lambda r, s: r.seconds_present // 60),
+    Column(
+        "questions",
+        _("Questions asked or voted"),
+        lambda r, s: r.questions_asked + r.questions_voted,
+    ),
+    Column("contact_me", _("Asked to be contacted"), lambda r, s: _yes(r.contact_me > 0)),
+    Column("slides_downloaded", _("Slides downloaded"), lambda r, s: r.slides_downloaded),
+    Column("minutes_watched", _("Recording minutes watched"), lambda r, s: r.seconds_watched // 60),
+    Column("lead_status", _("Lead status"), lambda r, s: r.lead_status),
+    Column("lead_notes", _("Notes"), lambda r, s: r.lead_notes),
+]
+
+
+def pick_columns(all_columns: list[Column], keys: Iterable[str] | None) -> list[Column]:
+    keys = list(keys or [])
+    if not keys:
+        return list(all_columns)
+    return [c for c in all_columns if c.key in keys]
+
+
+def header_row(columns: list[Column]) -> list[str]:
+    return [str(c.header) for c in columns]
+
+
+def apply_filters(queryset: QuerySet, filters: dict, *, since: datetime | None = None) -> QuerySet:
+    """Filters shared by both exports (see ExportForm)."""
+    group = filters.get("country_group")
+    if group in {"ldc", "lldc", "sids", "eit"}:
+        queryset = queryset.filter(**{f"is_{group}": True})
+    if filters.get("attendance_mode"):
+        queryset = queryset.filter(attendance_mode=filters["attendance_mode"])
+    if filters.get("checked_in") == "yes":
+        queryset = queryset.filter(checked_in_at__isnull=False)
+    elif filters.get("checked_in") == "no":
+        queryset = queryset.filter(checked_in_at__isnull=True)
+    consenting = AgencyConsent.objects.filter(granted=True).values("registration_id")
+    if filters.get("consent") == "yes":
+        queryset = queryset.filter(pk__in=consenting)
+    elif filters.get("consent") == "no":
+        queryset = queryset.exclude(pk__in=consenting)
+    if filters.get("agency"):
+        queryset = queryset.filter(pk__in=consenting.filter(agency_id=int(filters["agency"])))
+    if since is not None:
+        queryset = queryset.filter(created_at__gt=since)
+    return queryset
+
+
+def attendee_queryset(seminar: Seminar, filters: dict | None = None, since=None) -> QuerySet:
+    queryset = Registration.objects.filter(seminar=seminar, anonymised_at__isnull=True)
+    return apply_filters(queryset, filters or {}, since=since).order_by("pk")
+
+
+def attendee_rows(
+    *, seminar: Seminar, columns: list[Column], queryset: QuerySet | None = None
+) -> Iterator[list]:
+    """One list of neutralised cell values per registration, streamed in chunks."""
+    queryset = attendee_queryset(seminar) if queryset is None else queryset
+    queryset = queryset.select_related("person", "company").prefetch_related(
+        Prefetch(
+            "consents",
+            queryset=AgencyConsent.objects.filter(granted=True).select_related("agency"),
+            to_attr="granted",
+        )
+    )
+    for registration in queryset.iterator(chunk_size=CHUNK):
+        yield [neutralise(c.get(registration, seminar)) for c in columns]
+
+
+def lead_queryset(
+    seminar: Seminar, agency: Organization, filters: dict | None = None, since=None
+) -> QuerySet:
+    filters = dict(filters or {})
+    filters.pop("agency", None)  # an agency only ever exports its own leads
+    return apply_filters(leads_for_agency(seminar, agency), filters, since=since)
+
+
+def lead_export_rows(
+    *,
+    seminar: Seminar,
+    agency: Organization,
+    columns: list[Column],
+    queryset: QuerySet | None = None,
+) -> Iterator[list]:
+    weights = lead_weights(seminar)
+    bought = set(agency.procurement_segments or [])
+    queryset = lead_queryset(seminar, agency) if queryset is None else queryset
+    for registration in queryset.iterator(chunk_size=CHUNK):
+        registration.matching = sorted(set(registration.company.unspsc_segments or []) & bought)
+        registration.score = lead_score(registration, weights, len(registration.matching))
+        lead = registration.agency_leads[0] if registration.agency_leads else None
+        registration.lead_status = lead.status if lead else "new"
+        registration.lead_notes = lead.notes if lead else ""
+        yield [neutralise(c.get(registration, seminar)) for c in columns]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def iter_csv(header: list[str], rows: Iterable[list]) -> Iterator[bytes]:
+    """CSV as UTF-8 bytes with a BOM (so Excel detects the encoding), about 64 KiB a chunk."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff".encode()
+    buffer = [writer.writerow([neutralise(h) for h in header])]
+    size = 0
+    for row in rows:
+        line = writer.writerow(row)
+        buffer.append(line)
+        size += len(line)
+        if size > 65536:
+            yield "".join(buffer).encode()
+            buffer, size = [], 0
+    yield "".join(buffer).encode()
+
+
+def write_csv(header: list[str], rows: Iterable[list], fileobj: io.RawIOBase) -> int:
+    """Write the CSV to a binary file; returns the number of data rows."""
+    count = 0
+
+    def counted():
+        nonlocal count
+        for row in rows:
+            count += 1
+            yield row
+
+    for chunk in iter_csv(header, counted()):
+        fileobj.write(chunk)
+    return count
+
+
+def write_xlsx(header: list[str], rows: Iterable[list], path) -> int:
+    """Write a one-sheet workbook in openpyxl's write-only mode; returns the data rows."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Export")
+    sheet.append([neutralise(h) for h in header])
+    count = 0
+    for row in rows:
+        sheet.append(row)
+        count += 1
+    workbook.save(path)
+    return count

@@ -1,0 +1,227 @@
+"""Reads of the registration app: a vendor's own registration, agencies' leads, reach."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncDate
+
+from registration import constants
+from registration.models import (
+    EngagementEvent,
+    ExportLog,
+    Lead,
+    LeadScoreWeights,
+    Registration,
+)
+from seminars.models import Attendance, Organization, Question, Seminar, Vote
+
+Status = Registration.Status
+
+
+def registration_of_user(seminar: Seminar, user) -> Registration | None:
+    """The signed-in vendor's own registration for a seminar (None for anyone else)."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Registration.objects.select_related("person", "company", "seminar")
+        .filter(seminar=seminar, person__user=user)
+        .first()
+    )
+
+
+def lead_weights(seminar: Seminar) -> dict[str, int]:
+    row = LeadScoreWeights.objects.filter(seminar=seminar).first()
+    if row is None:
+        return dict(constants.DEFAULT_LEAD_WEIGHTS)
+    return {name: getattr(row, name) for name in constants.DEFAULT_LEAD_WEIGHTS}
+
+
+def _count(queryset, group: str) -> Subquery:
+    return Coalesce(
+        Subquery(
+            queryset.values(group).annotate(n=Count("pk", distinct=True)).values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def _sum(queryset, group: str, column: str) -> Subquery:
+    return Coalesce(
+        Subquery(
+            queryset.values(group).annotate(n=Sum(column)).values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def consenting_registrations(seminar: Seminar, agency: Organization) -> QuerySet[Registration]:
+    """Registrations whose vendor currently consents to ``agency``: the only ones it may see."""
+    return Registration.objects.filter(
+        seminar=seminar,
+        consents__agency=agency,
+        consents__granted=True,
+        anonymised_at__isnull=True,
+    ).exclude(status=Status.REJECTED)
+
+
+def leads_for_agency(seminar: Seminar, agency: Organization) -> QuerySet[Registration]:
+    """An agency's leads with their engagement signals annotated (a fixed number of queries)."""
+    user = OuterRef("person__user")
+    in_agency = Q(session__seminar=seminar) & Q(session__agencies=agency)
+    questions = Question.objects.filter(author=user, session__seminar=seminar).filter(
+        Q(addressed_agency=agency) | Q(session__agencies=agency)
+    )
+    votes = Vote.objects.filter(voter=user, question__session__seminar=seminar).filter(
+        Q(question__addressed_agency=agency) | Q(question__session__agencies=agency)
+    )
+    events = EngagementEvent.objects.filter(registration=OuterRef("pk"), agency=agency)
+    return (
+        consenting_registrations(seminar, agency)
+        .select_related("person", "company")
+        .annotate(
+            seconds_present=_sum(
+                Attendance.objects.filter(in_agency, user=user), "user", "seconds_present"
+            ),
+            questions_asked=_count(questions, "author"),
+            questions_voted=_count(votes, "voter"),
+            contact_me=_count(events.filter(kind=EngagementEvent.Kind.CONTACT_ME), "registration"),
+            slides_downloaded=_sum(
+                events.filter(kind=EngagementEvent.Kind.SLIDES_DOWNLOADED), "registration", "amount"
+            ),
+            seconds_watched=_sum(
+                events.filter(kind=EngagementEvent.Kind.RECORDING_WATCHED_SECONDS),
+                "registration",
+                "amount",
+            ),
+        )
+        .prefetch_related(
+            Prefetch("leads", queryset=Lead.objects.filter(agency=agency), to_attr="agency_leads")
+        )
+        .order_by("created_at", "pk")
+    )
+
+
+@dataclass
+class LeadRow:
+    registration: Registration
+    score: int
+    matching_segments: list[str]
+    status: str
+    status_label: str
+    notes: str
+
+
+def lead_score(registration: Registration, weights: dict[str, int], matching: int) -> int:
+    r = registration
+    return (
+        weights["registered"]
+        + weights["checked_in"] * (r.checked_in_at is not None)
+        + weights["minutes_present"] * (r.seconds_present // 600)
+        + weights["questions"] * (r.questions_asked + r.questions_voted)
+        + weights["contact_me"] * min(r.contact_me, 1)
+        + weights["slides_downloaded"] * r.slides_downloaded
+        + weights["recording_watched"] * (r.seconds_watched // 600)
+        + weights["segment_match"] * matching
+    )
+
+
+def lead_rows(seminar: Seminar, agency: Organization, queryset=None) -> list[LeadRow]:
+    weights = lead_weights(seminar)
+    bought = set(agency.procurement_segments or [])
+    rows = []
+    for registration in queryset if queryset is not None else leads_for_agency(seminar, agency):
+        matching = sorted(set(registration.company.unspsc_segments or []) & bought)
+        lead = registration.agency_leads[0] if registration.agency_leads else None
+        status = lead.status if lead else Lead.Status.NEW
+        rows.append(
+            LeadRow(
+                registration,
+                lead_score(registration, weights, len(matching)),
+                matching,
+                status,
+                str(Lead.Status(status).label),
+                lead.notes if lead else "",
+            )
+        )
+    return rows
+
+
+def export_log(seminar: Seminar) -> QuerySet[ExportLog]:
+    return ExportLog.objects.filter(seminar=seminar).select_related("user", "agency")
+
+
+def arrivals(seminar: Seminar) -> dict[str, int]:
+    in_room = Registration.objects.filter(
+        seminar=seminar,
+        status=Status.CONFIRMED,
+        attendance_mode=Registration.AttendanceMode.IN_ROOM,
+    )
+    return {
+        "arrived": in_room.filter(checked_in_at__isnull=False).count(),
+        "expected": in_room.count(),
+    }
+
+
+@dataclass
+class Reach:
+    total: int = 0
+    by_region: list[tuple[str, int]] = field(default_factory=list)
+    by_country: list[tuple[str, int]] = field(default_factory=list)
+    shares: list[tuple[str, int, int]] = field(default_factory=list)  # label, count, percent
+    over_time: list[tuple[str, int]] = field(default_factory=list)
+
+
+def reach_report(seminar: Seminar) -> Reach:
+    """Counts and shares without personal data (active registrations only)."""
+    from django.utils.translation import gettext as _
+
+    active = Registration.objects.filter(seminar=seminar, status__in=Registration.ACTIVE_STATUSES)
+    flags = active.aggregate(
+        total=Count("pk"),
+        ldc=Count("pk", filter=Q(is_ldc=True)),
+        lldc=Count("pk", filter=Q(is_lldc=True)),
+        sids=Count("pk", filter=Q(is_sids=True)),
+        eit=Count("pk", filter=Q(is_eit=True)),
+        women=Count("pk", filter=Q(company__women_owned=True)),
+        sme=Count("pk", filter=Q(company__size_band__in=["micro", "small", "medium"])),
+        disability=Count("pk", filter=Q(company__disability_inclusive=True)),
+        returning=Count("pk", filter=Q(is_returning=True)),
+        first_time=Count("pk", filter=Q(is_returning=False)),
+        online=Count("pk", filter=Q(attendance_mode="online")),
+        in_room=Count("pk", filter=Q(attendance_mode="in_room")),
+    )
+    total = flags.pop("total")
+    labels = {
+        "ldc": _("Least developed countries"),
+        "lldc": _("Landlocked developing countries"),
+        "sids": _("Small island developing states"),
+        "eit": _("Economies in transition"),
+        "women": _("Women-owned (51%+)"),
+        "sme": _("SMEs"),
+        "disability": _("Disability-inclusive"),
+        "first_time": _("First-time"),
+        "returning": _("Returning"),
+        "online": _("Online"),
+        "in_room": _("In the room"),
+    }
+    shares = [
+        (str(labels[k]), flags[k], round(100 * flags[k] / total) if total else 0) for k in labels
+    ]
+    regions = Counter(dict(active.values_list("region").annotate(n=Count("pk"))))
+    countries = active.values_list("country").annotate(n=Count("pk")).order_by("-n", "country")
+    days = (
+        active.annotate(day=TruncDate("created_at"))
+        .values_list("day")
+        .annotate(n=Count("pk"))
+        .order_by("day")
+    )
+    return Reach(
+        total=total,
+        by_region=sorted(((r or "?", n) for r, n in regions.items()), key=lambda x: -x[1]),
+        by_country=[(c or "?", n) for c, n in countries],
+        shares=shares,
+        over_time=[(d.isoformat(), n) for d, n in days],
+    )

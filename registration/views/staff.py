@@ -1,0 +1,379 @@
+"""Pages for organisers (approvals, check-in, exports, reach) and agencies (leads)."""
+
+import csv
+import io
+import tempfile
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from registration import exports, selectors, services
+from registration.charts import bar_chart
+from registration.forms import CheckInForm, ExportForm, LeadForm
+from registration.models import ExportLog, Registration
+from registration.services.consent import seminar_agencies
+from seminars import permissions
+from seminars.models import Organization, Seminar
+from seminars.selectors import seminar_visible_or_404
+
+
+def _managed(request, slug: str) -> Seminar:
+    seminar = seminar_visible_or_404(user=request.user, slug=slug)
+    if not permissions.can_manage_seminar(request.user, seminar):
+        raise PermissionDenied
+    return seminar
+
+
+def _agency(request, seminar: Seminar) -> Organization:
+    """The agency the signed-in presenter acts for (``?agency=`` when they have several)."""
+    ids = permissions.presenter_agency_ids(request.user, seminar)
+    if not ids:
+        raise PermissionDenied
+    wanted = request.GET.get("agency") or request.POST.get("agency")
+    agency_id = int(wanted) if wanted and wanted.isdigit() and int(wanted) in ids else min(ids)
+    return Organization.objects.get(pk=agency_id)
+
+
+@login_required
+def registrations(request, slug: str):
+    seminar = _managed(request, slug)
+    pending = (
+        Registration.objects.filter(seminar=seminar, status=Registration.Status.PENDING_APPROVAL)
+        .select_related("person", "company")
+        .order_by("created_at", "pk")[:200]
+    )
+    counts = {
+        row["status"]: row["n"]
+        for row in Registration.objects.filter(seminar=seminar)
+        .values("status")
+        .annotate(n=Count("pk"))
+    }
+    return render(
+        request,
+        "registration/registrations.html",
+        {
+            "seminar": seminar,
+            "pending": pending,
+            "counts": [
+                (label, counts.get(value, 0)) for value, label in Registration.Status.choices
+            ],
+        },
+    )
+
+
+@login_required
+@require_POST
+def decide(request, slug: str, pk: int):
+    seminar = _managed(request, slug)
+    registration = get_object_or_404(Registration, pk=pk, seminar=seminar)
+    try:
+        services.registration_decide(
+            registration=registration, approve=request.POST.get("decision") == "approve"
+        )
+    except ValidationError as error:
+        return HttpResponse(" ".join(error.messages), status=409)
+    return redirect("registration:registrations", slug=slug)
+
+
+@login_required
+def check_in_page(request, slug: str):
+    seminar = _managed(request, slug)
+    return render(
+        request,
+        "registration/check_in.html",
+        {"seminar": seminar, "form": CheckInForm(), "counts": selectors.arrivals(seminar)},
+    )
+
+
+@login_required
+@require_POST
+def check_in_scan(request, slug: str):
+    seminar = _managed(request, slug)
+    form = CheckInForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"outcome": "invalid", "message": _("Enter a code.")}, status=400)
+    result = services.check_in_record(
+        seminar=seminar, code=form.cleaned_data["code"], by_user=request.user
+    )
+    registration = result.registration
+    at = result.at.astimezone(seminar.zone).strftime("%H:%M") if result.at else ""
+    messages = {
+        "checked_in": _("Welcome, %(name)s: checked in at %(at)s."),
+        "already": _("%(name)s is already checked in at %(at)s."),
+        "unknown": _("No registration has this code."),
+        "not_in_room": _("%(name)s registered to attend online, not in the room."),
+        "not_confirmed": _("%(name)s has no confirmed place (waiting list or not approved)."),
+    }
+    name = registration.person.full_name if registration else ""
+    return JsonResponse(
+        {
+            "outcome": result.outcome,
+            "message": messages[result.outcome] % {"name": name, "at": f"{at} {seminar.time_zone}"},
+            "company": registration.company.legal_name
+            if registration and registration.company
+            else "",
+            **selectors.arrivals(seminar),
+        },
+        status=200
+        if result.outcome in {"checked_in", "already"}
+        else 404
+        if result.outcome == "unknown"
+        else 409,
+    )
+
+
+SCAN_STATUS = {"checked_in": 200, "already": 200, "unknown": 404, "not_in_room": 409}
+SCAN_STATUS["not_confirmed"] = 409
+
+
+@login_required
+def check_in_count(request, slug: str):
+    seminar = _managed(request, slug)
+    return JsonResponse(selectors.arrivals(seminar))
+
+
+def _export_response(*, request, seminar, kind, fmt, header, rows, filters, columns, count, agency):
+    with transaction.atomic():
+        ExportLog.objects.create(
+            seminar=seminar,
+            user=request.user,
+            kind=kind,
+            file_format=fmt,
+            agency=agency,
+            filters=filters,
+            columns=columns,
+            rows=count,
+        )
+    stamp = timezone.now().astimezone(seminar.zone).strftime("%Y%m%d-%H%M")
+    name = f"{seminar.slug}-{kind}-{stamp}.{fmt}"
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            exports.iter_csv(header, rows), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    # openpyxl needs a file to write a workbook; the response streams it back from disk.
+    handle = tempfile.TemporaryFile(suffix=".xlsx")
+    exports.write_xlsx(header, rows, handle)
+    handle.seek(0)
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=name,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+FORMATS = {"csv", "xlsx"}
+
+
+def _since(request, seminar, kind, agency, new_only: bool):
+    if not new_only:
+        return None
+    last = ExportLog.objects.filter(
+        seminar=seminar, user=request.user, kind=kind, agency=agency
+    ).first()
+    return last.created_at if last else None
+
+
+@login_required
+def export_attendees(request, slug: str, fmt: str):
+    if fmt not in FORMATS:
+        raise Http404
+    seminar = _managed(request, slug)
+    agencies = list(seminar_agencies(seminar))
+    form = ExportForm(
+        request.GET,
+        column_choices=[(c.key, c.header) for c in exports.ATTENDEE_COLUMNS],
+        agencies=agencies,
+    )
+    if not form.is_valid():
+        return HttpResponse(_("Invalid export options."), status=400)
+    filters = {k: v for k, v in form.cleaned_data.items() if k not in {"columns", "new_only"} and v}
+    columns = exports.pick_columns(exports.ATTENDEE_COLUMNS, form.cleaned_data["columns"])
+    since = _since(request, seminar, "attendees", None, form.cleaned_data["new_only"])
+    queryset = exports.attendee_queryset(seminar, filters, since=since)
+    return _export_response(
+        request=request,
+        seminar=seminar,
+        kind="attendees",
+        fmt=fmt,
+        header=exports.header_row(columns),
+        rows=exports.attendee_rows(seminar=seminar, columns=columns, queryset=queryset),
+        filters={**filters, "new_only": form.cleaned_data["new_only"]},
+        columns=[c.key for c in columns],
+        count=queryset.count(),
+        agency=None,
+    )
+
+
+@login_required
+def export_leads(request, slug: str, fmt: str):
+    if fmt not in FORMATS:
+        raise Http404
+    seminar = seminar_visible_or_404(user=request.user, slug=slug)
+    agency = _agency(request, seminar)
+    form = ExportForm(request.GET, column_choices=[(c.key, c.header) for c in exports.LEAD_COLUMNS])
+    if not form.is_valid():
+        return HttpResponse(_("Invalid export options."), status=400)
+    filters = {k: v for k, v in form.cleaned_data.items() if k not in {"columns", "new_only"} and v}
+    columns = exports.pick_columns(exports.LEAD_COLUMNS, form.cleaned_data["columns"])
+    since = _since(request, seminar, "leads", agency, form.cleaned_data["new_only"])
+    queryset = exports.lead_queryset(seminar, agency, filters, since=since)
+    return _export_response(
+        request=request,
+        seminar=seminar,
+        kind="leads",
+        fmt=fmt,
+        header=exports.header_row(columns),
+        rows=exports.lead_export_rows(
+            seminar=seminar, agency=agency, columns=columns, queryset=queryset
+        ),
+        filters={**filters, "new_only": form.cleaned_data["new_only"]},
+        columns=[c.key for c in columns],
+        count=queryset.count(),
+        agency=agency,
+    )
+
+
+@login_required
+def exports_page(request, slug: str):
+    seminar = seminar_visible_or_404(user=request.user, slug=slug)
+    is_organizer = permissions.can_manage_seminar(request.user, seminar)
+    agency_ids = permissions.presenter_agency_ids(request.user, seminar)
+    if not is_organizer and not agency_ids:
+        raise PermissionDenied
+    context = {"seminar": seminar, "is_organizer": is_organizer}
+    if is_organizer:
+        context["attendee_form"] = ExportForm(
+            column_choices=[(c.key, c.header) for c in exports.ATTENDEE_COLUMNS],
+            agencies=list(seminar_agencies(seminar)),
+            initial={"columns": [c.key for c in exports.ATTENDEE_COLUMNS]},
+        )
+        context["log"] = selectors.export_log(seminar)[:100]
+    if agency_ids:
+        context["agency"] = _agency(request, seminar)
+        context["lead_form"] = ExportForm(
+            column_choices=[(c.key, c.header) for c in exports.LEAD_COLUMNS],
+            initial={"columns": [c.key for c in exports.LEAD_COLUMNS]},
+        )
+    return render(request, "registration/exports.html", context)
+
+
+@login_required
+def leads(request, slug: str):
+    seminar = seminar_visible_or_404(user=request.user, slug=slug)
+    agency = _agency(request, seminar)
+    rows = selectors.lead_rows(seminar, agency)
+    rows.sort(key=lambda row: -row.score)
+    return render(
+        request,
+        "registration/leads.html",
+        {
+            "seminar": seminar,
+            "agency": agency,
+            "rows": rows,
+            "lead_form": LeadForm(),
+            "agencies": Organization.objects.filter(
+                pk__in=permissions.presenter_agency_ids(request.user, seminar)
+            ),
+        },
+    )
+
+
+@login_required
+def leads_json(request, slug: str):
+    seminar = seminar_visible_or_404(user=request.user, slug=slug)
+    agency = _agency(request, seminar)
+    return JsonResponse(
+        {
+            "agency": agency.acronym or agency.name,
+            "leads": [
+                {
+                    "registration_id": row.registration.pk,
+                    "name": row.registration.person.full_name,
+                    "email": row.registration.person.email,
+                    "company": row.registration.company.legal_name,
+                    "country": row.registration.country.code,
+                    "score": row.score,
+                    "matching_segments": row.matching_segments,
+                    "status": row.status,
+                }
+                for row in selectors.lead_rows(seminar, agency)
+            ],
+        }
+    )
+
+
+@login_required
+@require_POST
+def lead_update(request, slug: str, pk: int):
+    seminar = seminar_visible_or_404(user=request.user, slug=slug)
+    agency = _agency(request, seminar)
+    registration = get_object_or_404(selectors.consenting_registrations(seminar, agency), pk=pk)
+    form = LeadForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("Choose a status; notes are limited to 4000 characters."), status=400)
+    services.lead_update(
+        registration=registration,
+        agency=agency,
+        user=request.user,
+        status=form.cleaned_data["status"],
+        notes=form.cleaned_data["notes"],
+    )
+    return redirect(f"{_leads_url(slug)}?agency={agency.pk}#lead-{pk}")
+
+
+def _leads_url(slug: str) -> str:
+    return reverse("registration:leads", kwargs={"slug": slug})
+
+
+@login_required
+def reach(request, slug: str):
+    seminar = _managed(request, slug)
+    report = selectors.reach_report(seminar)
+    return render(
+        request,
+        "registration/reach.html",
+        {
+            "seminar": seminar,
+            "report": report,
+            "chart_time": bar_chart(report.over_time, title=_("Registrations per day")),
+            "chart_region": bar_chart(report.by_region, title=_("Registrations by region")),
+            "chart_groups": bar_chart(
+                [(label, pct) for label, _n, pct in report.shares],
+                title=_("Share of registrations (%)"),
+                maximum=100,
+                suffix="%",
+            ),
+        },
+    )
+
+
+@login_required
+def reach_csv(request, slug: str):
+    seminar = _managed(request, slug)
+    report = selectors.reach_report(seminar)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["measure", "value", "count", "percent"])
+    writer.writerow(["total", "", report.total, 100 if report.total else 0])
+    for label, count, pct in report.shares:
+        writer.writerow(["share", label, count, pct])
+    for region, count in report.by_region:
+        writer.writerow(["region", region, count, ""])
+    for country, count in report.by_country:
+        writer.writerow(["country", country, count, ""])
+    for day, count in report.over_time:
+        writer.writerow(["registered_on", day, count, ""])
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{seminar.slug}-reach.csv"'
+    return response

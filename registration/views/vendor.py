@@ -1,0 +1,293 @@
+"""Pages for vendors: register, confirm by email link, their registration, calendar, join."""
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from registration import links, selectors, services
+from registration.forms import RegistrationForm, SignInForm, initial_from
+from registration.models import Registration
+from registration.services.consent import seminar_agencies
+from registration.services.registration import allowed_modes
+from registration.services.tokens import LinkError
+from registration.times import session_times
+from seminars.models import Organization, Seminar, Session
+from seminars.selectors import seminar_visible_or_404
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _form(request, seminar: Seminar, data=None, initial=None) -> RegistrationForm:
+    return RegistrationForm(
+        data,
+        seminar=seminar,
+        agencies=seminar_agencies(seminar).order_by("acronym"),
+        modes=allowed_modes(seminar),
+        initial=initial,
+    )
+
+
+def register(request, slug: str):
+    seminar = seminar_visible_or_404(user=request.user, slug=slug)
+    closed = services.registration_window_error(seminar)
+    existing = selectors.registration_of_user(seminar, request.user)
+    initial = initial_from(existing) if existing else {"email": request.user.email or ""}
+    if not existing:
+        initial["sessions"] = list(
+            seminar.sessions.exclude(kind=Session.Kind.BREAK).values_list("pk", flat=True)
+        )
+        initial["preferred_language"] = request.LANGUAGE_CODE
+    form = _form(request, seminar, request.POST if request.method == "POST" else None, initial)
+    if request.method == "POST" and not closed and form.is_valid():
+        try:
+            registration = services.registration_request(
+                seminar=seminar, payload=form.payload(), user=request.user
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            if registration is not None:
+                messages.success(request, _("Your registration is saved."))
+                return redirect("registration:mine", slug=seminar.slug)
+            return redirect("registration:sent", slug=seminar.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "registration/register.html",
+        {"seminar": seminar, "form": form, "closed": closed, "existing": existing},
+        status=status,
+    )
+
+
+def _errors_to_form(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def sent(request, slug: str):
+    seminar = seminar_visible_or_404(user=request.user, slug=slug)
+    return render(request, "registration/sent.html", {"seminar": seminar})
+
+
+def confirm(request, slug: str, token: str):
+    """GET shows a button, POST uses the link: mail scanners that prefetch links (GET) must
+    not spend a single-use link."""
+    seminar = seminar_visible_or_404(user=request.user, slug=slug)
+    if request.method != "POST":
+        return render(request, "registration/confirm.html", {"seminar": seminar})
+    try:
+        user, registration = services.link_use(raw_token=token)
+    except ValidationError as error:
+        status = 410 if isinstance(error, LinkError) else 400
+        return render(
+            request,
+            "registration/link_error.html",
+            {"seminar": seminar, "message": " ".join(error.messages)},
+            status=status,
+        )
+    login(request, user, backend=BACKEND)
+    if registration is None:
+        return redirect("registration:register", slug=seminar.slug)
+    return redirect("registration:mine", slug=registration.seminar.slug)
+
+
+def sign_in(request, slug: str):
+    seminar = seminar_visible_or_404(user=request.user, slug=slug)
+    form = SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.sign_in_link_request(seminar=seminar, email=form.cleaned_data["email"])
+        # The same answer for known and unknown addresses, so registrations do not leak.
+        return redirect("registration:sent", slug=seminar.slug)
+    return render(request, "registration/sign_in.html", {"seminar": seminar, "form": form})
+
+
+def _own(request, slug: str) -> Registration:
+    seminar = seminar_visible_or_404(user=request.user, slug=slug)
+    registration = selectors.registration_of_user(seminar, request.user)
+    if registration is None or registration.anonymised_at:
+        raise Http404
+    return registration
+
+
+@login_required
+def mine(request, slug: str):
+    registration = _own(request, slug)
+    seminar = registration.seminar
+    agencies = list(seminar_agencies(seminar).order_by("acronym"))
+    granted = set(registration.consents.filter(granted=True).values_list("agency_id", flat=True))
+    qr = None
+    if (
+        registration.attendance_mode == Registration.AttendanceMode.IN_ROOM
+        and registration.status == Registration.Status.CONFIRMED
+    ):
+        qr = segno.make(f"OPENIPS:{registration.check_in_code}", error="m").svg_inline(
+            scale=5, title=_("Check-in code %(code)s") % {"code": registration.check_in_code}
+        )
+    return render(
+        request,
+        "registration/mine.html",
+        {
+            "seminar": seminar,
+            "registration": registration,
+            "times": session_times(
+                registration.sessions.all(),
+                vendor_zone=registration.person.time_zone,
+                seminar_zone=seminar.time_zone,
+            ),
+            "agencies": [(a, a.pk in granted) for a in agencies],
+            "visibility_choices": Registration.ListVisibility.choices,
+            "qr_svg": qr,
+            "join_url": links.join_url(registration),
+            "calendar_url": links.calendar_url(registration),
+            "webcal_url": links.webcal(links.calendar_url(registration)),
+        },
+    )
+
+
+@login_required
+@require_POST
+def consent(request, slug: str):
+    registration = _own(request, slug)
+    agencies = seminar_agencies(registration.seminar)
+    answers = {a.pk: request.POST.get(f"consent_{a.pk}") == "yes" for a in agencies}
+    services.consent_update(
+        registration=registration,
+        answers=answers,
+        list_visibility=request.POST.get("list_visibility") or None,
+    )
+    messages.success(request, _("Your choices are saved and apply immediately."))
+    return redirect("registration:mine", slug=slug)
+
+
+@login_required
+def cancel(request, slug: str):
+    registration = _own(request, slug)
+    if request.method == "POST":
+        services.registration_cancel(registration=registration)
+        messages.success(request, _("Your registration is cancelled."))
+        return redirect("registration:mine", slug=slug)
+    return render(
+        request,
+        "registration/confirm_action.html",
+        {
+            "seminar": registration.seminar,
+            "title": _("Cancel your registration?"),
+            "text": _("Your place will go to the next person on the waiting list."),
+            "button": _("Yes, cancel my registration"),
+        },
+    )
+
+
+@login_required
+def erase(request, slug: str):
+    registration = _own(request, slug)
+    if request.method == "POST":
+        services.person_erase(person=registration.person)
+        from django.contrib.auth import logout
+
+        logout(request)
+        messages.success(request, _("Your personal data has been erased."))
+        return redirect(registration.seminar.get_absolute_url())
+    return render(
+        request,
+        "registration/confirm_action.html",
+        {
+            "seminar": registration.seminar,
+            "title": _("Erase your personal data?"),
+            "text": _(
+                "Your name, email, phone and job title are removed from every seminar, every "
+                "agency loses access to your details, and you are signed out. Anonymous "
+                "statistics (country, company size) remain. This cannot be undone."
+            ),
+            "button": _("Yes, erase my data"),
+        },
+    )
+
+
+def calendar_feed(request, slug: str, token: str):
+    from scheduling.calendar import calendar_for_sessions
+
+    registration = get_object_or_404(
+        Registration.objects.select_related("seminar"),
+        seminar__slug=slug,
+        calendar_token=token,
+        anonymised_at__isnull=True,
+    )
+    active = registration.status in Registration.ACTIVE_STATUSES
+    sessions = list(registration.sessions.all()) if active else []
+    body = calendar_for_sessions(
+        seminar=registration.seminar,
+        sessions=sessions,
+        calendar_name=registration.seminar.title,
+        request=request,
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+def join(request, slug: str, token: str):
+    """The personal join link: signs the vendor in and opens the seminar."""
+    parsed = links.read_join_token(token)
+    if parsed is None:
+        raise Http404
+    pk, prefix = parsed
+    registration = (
+        Registration.objects.filter(
+            pk=pk, seminar__slug=slug, status=Registration.Status.CONFIRMED, anonymised_at=None
+        )
+        .select_related("person__user", "seminar")
+        .first()
+    )
+    if registration is None or not registration.calendar_token.startswith(prefix):
+        raise Http404
+    user = registration.person.user
+    if user and user.is_active and request.user != user:
+        login(request, user, backend=BACKEND)
+    return HttpResponseRedirect(registration.seminar.get_absolute_url())
+
+
+@login_required
+@require_POST
+def contact_me(request, slug: str, session_id: int, agency_id: int):
+    seminar = seminar_visible_or_404(user=request.user, slug=slug)
+    session = get_object_or_404(Session, pk=session_id, seminar=seminar)
+    agency = get_object_or_404(Organization, pk=agency_id, presented_sessions=session)
+    event = services.engagement_record(
+        seminar=seminar, user=request.user, agency=agency, kind="contact_me", session=session
+    )
+    if event is None:
+        messages.error(request, _("Register for the seminar first."))
+    else:
+        messages.success(
+            request,
+            _("%(agency)s will see that you would like to be contacted.")
+            % {"agency": agency.acronym or agency.name},
+        )
+        if not registration_consents(event.registration, agency):
+            messages.warning(
+                request,
+                _(
+                    "You have not agreed to share your details with %(agency)s yet: do so on your "
+                    "registration page, or they cannot contact you."
+                )
+                % {"agency": agency.acronym or agency.name},
+            )
+    next_url = request.POST.get("next") or ""
+    if not next_url.startswith("/") or next_url.startswith("//"):
+        next_url = reverse("registration:mine", kwargs={"slug": slug})
+    return HttpResponseRedirect(next_url)
+
+
+def registration_consents(registration: Registration, agency: Organization) -> bool:
+    return registration.consents.filter(agency=agency, granted=True).exists()
