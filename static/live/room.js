@@ -1,0 +1,434 @@
+// The live room page: questions, votes, the ask form, and (by permission) the moderator and
+// agency panels. User text is only ever set with textContent. Protocol:
+// docs/websocket-protocol.md.
+import { RoomSocket, format, readConfig } from "./socket.js";
+import { PUBLIC_STATES, RoomStore } from "./store.js";
+
+const config = readConfig();
+const T = config.strings;
+const $ = (id) => document.getElementById(id);
+const MAX_CHARS = 500;
+
+const els = {
+  state: $("connection-state"),
+  presence: $("presence"),
+  countdown: $("countdown"),
+  error: $("error"),
+  mutedNotice: $("muted-notice"),
+  mode: $("qa-mode"),
+  form: $("ask-form"),
+  feedback: $("ask-feedback"),
+  mine: $("mine"),
+  mineSection: $("mine-section"),
+  questions: $("questions"),
+  questionsEmpty: $("questions-empty"),
+  queue: $("queue"),
+  queueEmpty: $("queue-empty"),
+  dismissed: $("dismissed"),
+  agency: $("agency-questions"),
+  agencyEmpty: $("agency-empty"),
+  moderatedSwitch: $("moderated-switch"),
+};
+
+let sortOrder = "votes";
+let refCounter = 0;
+const pendingRefs = new Map(); // ref → command, for acks and errors
+let socket = null;
+
+const store = new RoomStore(scheduleRender, (lastSeq) =>
+  socket.send({ type: "resume", last_seq: lastSeq }),
+);
+
+function level() {
+  return store.hello ? store.hello.level : "attendee";
+}
+
+function send(frame) {
+  const ref = `c${++refCounter}`;
+  if (!socket || !socket.send({ ...frame, ref })) {
+    showError(T.notConnected);
+    return null;
+  }
+  pendingRefs.set(ref, frame.type);
+  return ref;
+}
+
+function showError(message) {
+  els.error.textContent = message;
+  els.error.hidden = !message;
+}
+
+// ---- connection state -------------------------------------------------------------------
+
+function setConnectionState(state, detail) {
+  const code = detail.code;
+  let text = T.connecting;
+  if (state === "open") text = T.connected;
+  else if (state === "offline") text = T.offline;
+  else if (state === "reconnecting" && detail.seconds) {
+    text = format(T.reconnecting, { seconds: detail.seconds });
+    if (code === 4429) text = `${T.closed4429} ${text}`;
+  } else if (state === "closed") text = T[`closed${code}`] || T.offline;
+  els.state.dataset.state = state;
+  if (els.state.textContent !== text) els.state.textContent = text;
+}
+
+// ---- rendering --------------------------------------------------------------------------
+
+let renderQueued = false;
+function scheduleRender() {
+  if (renderQueued) return;
+  renderQueued = true;
+  requestAnimationFrame(() => {
+    renderQueued = false;
+    render();
+  });
+}
+
+function authorLabel(question) {
+  if (question.mine) return T.you;
+  const author = question.author;
+  if (!author) return T.anonymous;
+  const name = author.guest ? T.guest : author.name;
+  return question.hide_name ? `${name} ${T.nameHidden}` : name;
+}
+
+function fillQuestion(li, question, listName) {
+  li.dataset.id = question.id;
+  li.dataset.state = question.state;
+  li.dataset.pinned = String(Boolean(question.pinned));
+  li.querySelector(".q-author").textContent = authorLabel(question);
+  li.querySelector(".q-to").textContent = question.agency
+    ? format(T.to, { agency: question.agency.acronym || question.agency.name })
+    : "";
+  li.querySelector(".q-lang").textContent = question.language ? `[${question.language}]` : "";
+  const stateText = [T.states[question.state] || "", question.pinned ? T.pinned : ""]
+    .filter(Boolean)
+    .join(" · ");
+  li.querySelector(".q-state").textContent = stateText;
+  li.querySelector(".q-text").textContent = question.text;
+  const answer = li.querySelector(".q-answer");
+  const answerText = question.answer_text || (question.answered_live ? T.answeredLive : "");
+  answer.hidden = !answerText;
+  li.querySelector(".q-answer-text").textContent = answerText;
+  li.querySelector(".q-votes").textContent =
+    question.votes === 1 ? T.oneVote : format(T.votes, { count: question.votes });
+  const vote = li.querySelector(".q-vote");
+  const canVote = Boolean(config.socket) && PUBLIC_STATES.has(question.state);
+  vote.hidden = !canVote || listName === "agency";
+  vote.disabled = store.muted;
+  vote.textContent = question.voted ? T.voted : T.vote;
+  vote.dataset.voted = question.voted ? "true" : "false";
+  const actions = li.querySelector(".mod-actions");
+  if (actions && actions.dataset.kind === "moderator") fillModeratorActions(actions, question);
+}
+
+function fillModeratorActions(actions, question) {
+  const state = question.state;
+  const show = {
+    approve: state === "pending",
+    dismiss: state !== "dismissed",
+    highlight: state !== "highlighted" && state !== "dismissed",
+    offscreen: state === "highlighted",
+    answer: state === "approved" || state === "highlighted" || state === "pending",
+    reopen: state === "dismissed" || state === "answered",
+    pin: !question.pinned && state !== "dismissed",
+    unpin: Boolean(question.pinned),
+    mute: Boolean(question.author && question.author.key),
+  };
+  for (const button of actions.querySelectorAll("button[data-action]")) {
+    const action = button.dataset.action;
+    if (action in show) button.hidden = !show[action];
+  }
+  const mute = actions.querySelector('[data-action="mute"]');
+  if (mute && question.author) {
+    const isMuted = store.mutedPeople.has(question.author.key);
+    mute.textContent = isMuted ? T.unmute : mute.dataset.label;
+    mute.dataset.muted = String(isMuted);
+  }
+}
+
+function newItem(listName) {
+  const li = $("question-template").content.firstElementChild.cloneNode(true);
+  if (listName === "agency") {
+    li.append($("agency-actions-template").content.firstElementChild.cloneNode(true));
+    li.append($("answer-form-template").content.firstElementChild.cloneNode(true));
+  } else if (level() === "moderator" && listName !== "mine") {
+    const actions = $("moderator-actions-template").content.firstElementChild.cloneNode(true);
+    actions.dataset.kind = "moderator";
+    const mute = actions.querySelector('[data-action="mute"]');
+    mute.dataset.label = mute.textContent;
+    li.append(actions);
+    if (listName === "questions" || listName === "queue") {
+      li.append($("answer-form-template").content.firstElementChild.cloneNode(true));
+    }
+  }
+  return li;
+}
+
+// Keyed update: an item's node is reused, so a half-typed answer or focus is not lost.
+function renderList(list, emptyNote, listName, questions) {
+  if (!list) return;
+  const existing = new Map();
+  for (const li of list.children) existing.set(li.dataset.id, li);
+  const wanted = new Set();
+  questions.forEach((question, index) => {
+    const key = String(question.id);
+    wanted.add(key);
+    let li = existing.get(key);
+    if (!li) li = newItem(listName);
+    fillQuestion(li, question, listName);
+    if (list.children[index] !== li) list.insertBefore(li, list.children[index] || null);
+  });
+  for (const [key, li] of existing) if (!wanted.has(key)) li.remove();
+  if (emptyNote) emptyNote.hidden = questions.length > 0;
+}
+
+function render() {
+  const isModerator = level() === "moderator";
+  renderList(
+    els.questions,
+    els.questionsEmpty,
+    "questions",
+    store.list((q) => PUBLIC_STATES.has(q.state), sortOrder),
+  );
+  const mine = store.list((q) => q.mine && !PUBLIC_STATES.has(q.state), "oldest");
+  renderList(els.mine, null, "mine", mine);
+  if (els.mineSection) els.mineSection.hidden = mine.length === 0;
+  if (isModerator) {
+    renderList(els.queue, els.queueEmpty, "queue", store.list((q) => q.state === "pending", "oldest"));
+    renderList(els.dismissed, null, "dismissed", store.list((q) => q.state === "dismissed", "time"));
+  }
+  const agencyId = store.hello && store.hello.agency_id;
+  if (els.agency && agencyId) {
+    renderList(
+      els.agency,
+      els.agencyEmpty,
+      "agency",
+      store.list((q) => q.agency && q.agency.id === agencyId && q.state !== "dismissed", "oldest"),
+    );
+  }
+  renderRoomState();
+}
+
+function renderRoomState() {
+  if (store.presence !== null && els.presence) {
+    els.presence.textContent = format(T.presence, { count: store.presence });
+  }
+  if (store.qaModerated !== null) {
+    els.mode.textContent = store.qaModerated ? T.moderated : T.open;
+    if (els.moderatedSwitch) els.moderatedSwitch.checked = store.qaModerated;
+  }
+  els.mutedNotice.hidden = !store.muted;
+  els.mutedNotice.textContent = store.muted ? T.muted : "";
+  if (els.form) {
+    for (const control of els.form.elements) control.disabled = store.muted;
+  }
+}
+
+// ---- server replies ---------------------------------------------------------------------
+
+function onFrame(frame) {
+  if (frame.type === "ack") {
+    const command = pendingRefs.get(frame.ref);
+    pendingRefs.delete(frame.ref);
+    if (command === "question.ask") askDone();
+    return;
+  }
+  if (frame.type === "error") {
+    const command = pendingRefs.get(frame.ref);
+    pendingRefs.delete(frame.ref);
+    if (command === "question.ask") askFailed();
+    if (frame.code === "muted") store.muted = true;
+    showError(frame.message);
+    scheduleRender();
+    return;
+  }
+  if (frame.type === "person.muted" && frame.message) showError("");
+  store.apply(frame);
+}
+
+// ---- the ask form -----------------------------------------------------------------------
+
+function askDone() {
+  const field = els.form.elements.namedItem("text");
+  field.value = "";
+  els.form.querySelector('button[type="submit"]').disabled = false;
+  els.feedback.textContent = store.qaModerated ? T.sentPending : T.sentOpen;
+  showError("");
+}
+
+function askFailed() {
+  // The text stays in the box: nothing typed is lost when the server refuses it.
+  els.form.querySelector('button[type="submit"]').disabled = false;
+  els.feedback.textContent = "";
+}
+
+function onAsk(event) {
+  event.preventDefault();
+  const data = new FormData(els.form);
+  const text = String(data.get("text") || "").trim();
+  const frame = {
+    type: "question.ask",
+    text,
+    language: data.get("language") || undefined,
+    hide_name: data.get("anonymous") === "on",
+  };
+  const agency = data.get("agency");
+  if (agency) frame.agency_id = Number(agency);
+  if (text.length > MAX_CHARS) {
+    // The server refuses it too; saying so here saves a round trip on a slow link.
+    showError(format(T.tooLong, { count: text.length }));
+    return;
+  }
+  const ref = send(frame);
+  if (ref) {
+    els.form.querySelector('button[type="submit"]').disabled = true;
+    els.feedback.textContent = T.sending;
+  }
+}
+
+// ---- buttons ----------------------------------------------------------------------------
+
+const REOPEN_TO = { dismissed: "pending", answered: "approved" };
+
+function actionFrame(action, question, li) {
+  const id = question.id;
+  switch (action) {
+    case "approve":
+      return { type: "question.set_state", question_id: id, state: "approved" };
+    case "dismiss":
+      return { type: "question.set_state", question_id: id, state: "dismissed" };
+    case "highlight":
+      return { type: "question.set_state", question_id: id, state: "highlighted" };
+    case "offscreen":
+      return { type: "question.set_state", question_id: id, state: "approved" };
+    case "answer":
+      return { type: "question.set_state", question_id: id, state: "answered" };
+    case "answer-live":
+      return { type: "question.answer", question_id: id, live: true };
+    case "reopen":
+      return { type: "question.set_state", question_id: id, state: REOPEN_TO[question.state] };
+    case "pin":
+    case "unpin":
+      return { type: "question.pin", question_id: id, pinned: action === "pin" };
+    case "mute":
+      return {
+        type: "person.mute",
+        person: question.author.key,
+        muted: li.querySelector('[data-action="mute"]').dataset.muted !== "true",
+      };
+    case "merge": {
+      const target = Number(li.querySelector('[data-field="merge-target"]').value);
+      return target ? { type: "question.merge", question_id: id, into_id: target } : null;
+    }
+    default:
+      return null;
+  }
+}
+
+function onClick(event) {
+  const button = event.target.closest("button");
+  const li = button && button.closest("li.question");
+  if (!li) return;
+  const question = store.questions.get(Number(li.dataset.id));
+  if (!question) return;
+  if (button.classList.contains("q-vote")) {
+    send({ type: question.voted ? "question.unvote" : "question.vote", question_id: question.id });
+    return;
+  }
+  const frame = button.dataset.action && actionFrame(button.dataset.action, question, li);
+  if (frame) send(frame);
+}
+
+function onSubmitAnswer(event) {
+  const form = event.target.closest("form.answer-form");
+  if (!form) return;
+  event.preventDefault();
+  const li = form.closest("li.question");
+  const field = form.querySelector('[data-field="answer-text"]');
+  const text = field.value.trim();
+  if (!text) return;
+  if (send({ type: "question.answer", question_id: Number(li.dataset.id), text })) {
+    field.value = "";
+  }
+}
+
+// The merge target list is filled when it is opened, not on every render.
+function onFocusMerge(event) {
+  const select = event.target;
+  if (!select.matches || !select.matches('[data-field="merge-target"]')) return;
+  const own = Number(select.closest("li.question").dataset.id);
+  const chosen = select.value;
+  select.replaceChildren(new Option(T.mergeChoose, ""));
+  for (const question of store.list((q) => q.id !== own && q.state !== "dismissed", "oldest")) {
+    const label = `#${question.id} ${question.text.slice(0, 60)}`;
+    select.append(new Option(label, String(question.id))); // Option() sets text, not HTML
+  }
+  select.value = chosen;
+}
+
+// ---- countdown --------------------------------------------------------------------------
+
+function pad(number) {
+  return String(number).padStart(2, "0");
+}
+
+function tickCountdown() {
+  if (!els.countdown) return;
+  const startsAt = Date.parse(els.countdown.dataset.startsAt);
+  const now = socket ? socket.serverNow() : Date.now();
+  const left = Math.round((startsAt - now) / 1000);
+  if (left <= 0) {
+    els.countdown.textContent = T.started;
+    return;
+  }
+  const days = Math.floor(left / 86400);
+  const clock = `${pad(Math.floor((left % 86400) / 3600))}:${pad(Math.floor((left % 3600) / 60))}:${pad(left % 60)}`;
+  els.countdown.textContent = format(T.startsIn, { time: days ? `${days} d ${clock}` : clock });
+  setTimeout(tickCountdown, 1000);
+}
+
+// ---- start ------------------------------------------------------------------------------
+
+function start() {
+  for (const list of [els.questions, els.mine, els.queue, els.dismissed, els.agency]) {
+    if (!list) continue;
+    list.addEventListener("click", onClick);
+    list.addEventListener("submit", onSubmitAnswer);
+    list.addEventListener("focusin", onFocusMerge);
+    list.addEventListener("pointerdown", (event) => onFocusMerge(event));
+  }
+  for (const radio of document.querySelectorAll('input[name="sort"]')) {
+    radio.addEventListener("change", () => {
+      sortOrder = radio.value;
+      scheduleRender();
+    });
+  }
+  if (els.form) els.form.addEventListener("submit", onAsk);
+  if (els.moderatedSwitch) {
+    els.moderatedSwitch.addEventListener("change", () =>
+      send({ type: "session.set_moderation", qa_moderated: els.moderatedSwitch.checked }),
+    );
+  }
+  tickCountdown();
+  if (!config.socket) {
+    els.state.dataset.state = "closed";
+    els.state.textContent = T.signIn;
+    return;
+  }
+  socket = new RoomSocket({
+    path: config.socket,
+    params: () => ({
+      ...config.params,
+      last_seq: store.lastSeq === null ? undefined : store.lastSeq,
+    }),
+    onFrame,
+    onState: setConnectionState,
+  });
+  // For people and tests that need to see what the page sees.
+  window.openipsRoom = { socket, store };
+  socket.connect();
+}
+
+start();
