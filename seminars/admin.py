@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from seminars import permissions
-from seminars.forms import SessionAdminForm
+from seminars.forms import SeminarRoleInlineForm, SeminarRoleInlineFormSet, SessionAdminForm
 from seminars.models import Organization, Seminar, SeminarRole, Session, SessionChange
 from seminars.services import session_save
 
@@ -58,13 +58,24 @@ class OrganizerScopedAdmin(admin.ModelAdmin):
         return queryset.filter(**{f"{self.seminar_path}__in": managed})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is Seminar and not request.user.is_superuser:
-            kwargs["queryset"] = permissions.managed_seminars(request.user)
+        if not request.user.is_superuser:
+            managed = permissions.managed_seminars(request.user)
+            if db_field.related_model is Seminar:
+                kwargs["queryset"] = managed
+            elif db_field.related_model is Session:
+                # "Repeat of" offers only sessions of the organiser's own seminars.
+                kwargs["queryset"] = Session.objects.filter(
+                    seminar__in=managed.values("pk")
+                ).select_related("seminar")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
+    """Organisers see every organisation (hosts and agencies are public) and may add new
+    ones, but may change only the hosts of their own seminars: a UN agency's record or
+    another organiser's host is not theirs to edit."""
+
     list_display = ["name", "acronym", "kind", "country"]
     list_filter = ["kind"]
     search_fields = ["name", "acronym"]
@@ -72,18 +83,31 @@ class OrganizationAdmin(admin.ModelAdmin):
     def has_module_permission(self, request):
         return _is_organizer_somewhere(request)
 
-    has_view_permission = has_add_permission = has_change_permission = (
-        lambda self, request, obj=None: _is_organizer_somewhere(request)
-    )
+    def has_view_permission(self, request, obj=None):
+        return _is_organizer_somewhere(request)
+
+    def has_add_permission(self, request):
+        return _is_organizer_somewhere(request)
+
+    def has_change_permission(self, request, obj=None):
+        if not _is_organizer_somewhere(request):
+            return False
+        if obj is None or request.user.is_superuser:
+            return True
+        return permissions.managed_seminars(request.user).filter(host=obj).exists()
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
 
 class SeminarRoleInline(admin.TabularInline):
+    """Shown only inside a seminar the organiser manages (SeminarAdmin is scoped), so the
+    permissions below are those of the parent seminar."""
+
     model = SeminarRole
+    form = SeminarRoleInlineForm
+    formset = SeminarRoleInlineFormSet
     extra = 0
-    raw_id_fields = ["user"]
 
     def has_view_permission(self, request, obj=None):
         return True
@@ -122,7 +146,8 @@ class SeminarAdmin(OrganizerScopedAdmin):
 class SessionAdmin(OrganizerScopedAdmin):
     form = SessionAdminForm
     list_display = ["title", "seminar", "kind", "starts_at", "track", "sequence"]
-    list_filter = ["seminar", "kind"]
+    # RelatedOnly: the filter must not list other organisers' seminars.
+    list_filter = [("seminar", admin.RelatedOnlyFieldListFilter), "kind"]
     search_fields = ["title"]
     list_select_related = ["seminar"]
     filter_horizontal = ["agencies"]

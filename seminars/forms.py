@@ -1,11 +1,13 @@
 from datetime import datetime
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from scheduling.timezones import WallClockError, to_utc
-from seminars.models import Session
+from seminars.models import SeminarRole, Session
 from seminars.services import session_validate
 
 
@@ -90,6 +92,12 @@ class SessionAdminForm(forms.ModelForm):
         starts_at = self._to_utc("starts_local", fold)
         ends_at = self._to_utc("ends_local", fold)
         seminar = cleaned.get("seminar")
+        repeat_of = cleaned.get("repeat_of")
+        if repeat_of is not None and seminar is not None:
+            if repeat_of.seminar_id != seminar.pk:
+                self.add_error("repeat_of", _("A repeat must belong to the same seminar."))
+            elif repeat_of.pk == self.instance.pk:
+                self.add_error("repeat_of", _("A session cannot be a repeat of itself."))
         if starts_at and ends_at and seminar:
             try:
                 session_validate(
@@ -106,3 +114,64 @@ class SessionAdminForm(forms.ModelForm):
                         self.add_error(mapping.get(field, field), message)
             self.instance.starts_at, self.instance.ends_at = starts_at, ends_at
         return cleaned
+
+
+class SeminarRoleInlineForm(forms.ModelForm):
+    """A role is given to an existing account named by its exact username or email.
+
+    Organisers are not shown a list of accounts (that would expose every vendor's name);
+    they type who they mean, as they would when inviting a colleague.
+    """
+
+    account = forms.CharField(
+        label=_("Username or email"),
+        max_length=254,
+        help_text=_("The exact username or email address of an existing account."),
+    )
+
+    class Meta:
+        model = SeminarRole
+        fields = ["account", "role", "agency"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["account"] = self.instance.user.get_username()
+
+    def clean_account(self):
+        text = self.cleaned_data["account"].strip()
+        users = get_user_model().objects.filter(is_active=True)
+        matches = list(users.filter(Q(username=text) | Q(email__iexact=text))[:2])
+        if len(matches) != 1:
+            raise ValidationError(
+                _("No single active account has the username or email “%(account)s”."),
+                params={"account": text},
+            )
+        self.instance.user = matches[0]
+        return text
+
+    def clean(self):
+        cleaned = super().clean()
+        # ``user`` is not a form field, so ModelForm does not check the unique constraint.
+        role, instance = cleaned.get("role"), self.instance
+        if role and instance.user_id and instance.seminar_id:
+            taken = SeminarRole.objects.filter(
+                seminar_id=instance.seminar_id, user_id=instance.user_id, role=role
+            ).exclude(pk=instance.pk)
+            if taken.exists():
+                raise ValidationError(_("This account already has this role in the seminar."))
+        return cleaned
+
+
+class SeminarRoleInlineFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not form.instance.user_id:
+                continue
+            key = (form.instance.user_id, data.get("role"))
+            if key in seen:
+                raise ValidationError(_("The same account is given the same role twice."))
+            seen.add(key)

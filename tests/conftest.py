@@ -37,6 +37,13 @@ def _clean_channel_layer():
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2's deliberate slowness costs about a second per test user on two busy cores;
+    tests check who may do what, not hash strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _clean_cache():
     from django.core.cache import cache
 
