@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401 - routes are added by the live room
+"""WebSocket routes of the seminars app (protocol: docs/websocket-protocol.md)."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from seminars.live.consumers import LiveRoomConsumer
+
+websocket_urlpatterns: list = [
+    path("ws/sessions/<int:session_id>/", LiveRoomConsumer.as_asgi(), name="live_room"),
+]

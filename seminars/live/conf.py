@@ -1,0 +1,25 @@
+"""Live room limits. Django settings override each default (tests use ``settings``)."""
+
+from django.conf import settings
+
+DEFAULTS: dict[str, object] = {
+    # (how many, per seconds), per person per room, across tabs and server processes.
+    "LIVE_ASK_RATE": (3, 60),
+    "LIVE_VOTE_RATE": (30, 60),
+    # (how many, per seconds), per socket, counted in the process that holds it.
+    "LIVE_FRAME_RATE": (20, 10),
+    "LIVE_MAX_CONNECTIONS_PER_PERSON": 5,
+    "LIVE_SEND_QUEUE_FRAMES": 1000,
+    "LIVE_REPLAY_MAX_EVENTS": 500,
+    "LIVE_ROOM_TOKEN_MAX_AGE": 4 * 3600,
+    "LIVE_PRESENCE_INTERVAL": 5.0,
+    # A connection not refreshed for this long belongs to a process that died.
+    "LIVE_CONNECTION_STALE_AFTER": 90,
+    "LIVE_CONNECTION_TOUCH_INTERVAL": 30.0,
+}
+
+MAX_FRAME_BYTES = 8 * 1024
+
+
+def get(name: str):
+    return getattr(settings, name, DEFAULTS[name])

@@ -1,0 +1,30 @@
+"""Channel-layer group names: one group per room and permission level.
+
+Attendees never join the moderators' group; an agency presenter joins only their agency's.
+"""
+
+ATTENDEE = "attendee"
+AGENCY = "agency"
+MODERATOR = "moderator"
+LEVELS = (ATTENDEE, AGENCY, MODERATOR)
+
+
+def level_key(level: str, agency_id: int | None = None) -> str:
+    """The feed a socket of this level reads: ``attendees``, ``moderators`` or ``agency-<id>``."""
+    if level == MODERATOR:
+        return "moderators"
+    if level == AGENCY:
+        if agency_id is None:
+            raise ValueError("an agency level needs an agency id")
+        return f"agency-{agency_id}"
+    return "attendees"
+
+
+def level_keys(agency_ids: list[int] | tuple[int, ...]) -> list[str]:
+    """Every feed of a room with these presenting agencies."""
+    return ["attendees", "moderators", *(f"agency-{a}" for a in agency_ids)]
+
+
+def group_name(session_id: int, key: str) -> str:
+    """Channels group of one room feed (ASCII, under 100 characters)."""
+    return f"live.s{session_id}.{key}"

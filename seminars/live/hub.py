@@ -1,0 +1,239 @@
+"""Per-process fan-out: one channel-layer subscription per room feed, one encoded frame
+written to every local socket of that feed.
+
+Why not a group per consumer: Channels would deliver each event into every consumer
+separately, and since Channels 4.2 each delivered message costs a thread hop to close old
+database connections (``aclose_old_connections`` in ``AsyncConsumer.dispatch``). Here an
+event costs one channel-layer message per feed per process, and one ``send`` per socket.
+
+Works with any channel layer that has ``new_channel``/``group_add``/``receive``: the
+in-memory layer (tests, one process) and ``RedisPubSubChannelLayer`` (production).
+"""
+
+import asyncio
+import collections
+import contextlib
+import logging
+import os
+import socket
+import uuid
+import weakref
+from collections.abc import Awaitable, Callable
+
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+
+from seminars.live import conf, groups
+from seminars.live.broadcast import MESSAGE_TYPE, encode
+
+logger = logging.getLogger(__name__)
+
+PROCESS_ID = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+CLOSE_TOO_SLOW = 4008
+_CLOSE = object()
+
+Send = Callable[[dict], Awaitable[None]]
+
+
+class Outlet:
+    """One socket's bounded outbox.
+
+    Frames are written by a drain coroutine started as an eager task: when the server's
+    ``send`` does not suspend (Daphne's never does) a frame is written at once without a
+    task switch; when it does, frames queue up to ``limit`` and then the socket is closed
+    with 4008 so that the client resumes from its last seq instead of lagging for ever.
+    While ``holding`` (between connect and the snapshot) live frames are kept aside with
+    their seq and released after the snapshot, skipping what the snapshot already covers.
+    """
+
+    __slots__ = ("send", "person_key", "limit", "queue", "writing", "closed", "held", "task")
+
+    def __init__(self, send: Send, person_key: str, *, limit: int | None = None) -> None:
+        self.send = send
+        self.person_key = person_key
+        self.limit = limit or conf.get("LIVE_SEND_QUEUE_FRAMES")
+        self.queue: collections.deque = collections.deque()
+        self.writing = False
+        self.closed = False
+        self.held: list[tuple[int, str]] | None = []
+        self.task: asyncio.Task | None = None
+
+    def push_live(self, seq: int, text: str) -> None:
+        if self.held is not None:
+            self.held.append((seq, text))
+        else:
+            self.push(text)
+
+    def release(self, covered_seq: int) -> None:
+        """Stop holding; send the held frames the snapshot or replay did not cover."""
+        held, self.held = self.held or [], None
+        for seq, text in held:
+            if seq > covered_seq:
+                self.push(text)
+
+    def push(self, text) -> None:
+        if self.closed:
+            return
+        if len(self.queue) >= self.limit:
+            self.closed = True
+            self.queue.clear()
+            text = _CLOSE
+        self.queue.append(text)
+        if not self.writing:
+            self.writing = True
+            loop = asyncio.get_running_loop()
+            self.task = asyncio.eager_task_factory(loop, self._drain())
+
+    def push_frame(self, frame: dict) -> None:
+        self.push(encode(frame))
+
+    async def _drain(self) -> None:
+        try:
+            while self.queue:
+                text = self.queue.popleft()
+                if text is _CLOSE:
+                    await self.send({"type": "websocket.close", "code": CLOSE_TOO_SLOW})
+                    return
+                await self.send({"type": "websocket.send", "text": text})
+        except Exception:  # the socket went away under us; its consumer cleans up
+            self.closed = True
+            self.queue.clear()
+        finally:
+            self.writing = False
+
+
+class Feed:
+    """The local sockets of one room feed and the one channel that receives its events."""
+
+    def __init__(self, session_id: int, key: str) -> None:
+        self.session_id = session_id
+        self.key = key
+        self.group = groups.group_name(session_id, key)
+        self.outlets: dict[Outlet, None] = {}
+        self.channel: str | None = None
+        self.task: asyncio.Task | None = None
+
+    def deliver(self, message: dict) -> None:
+        seq, text = message["seq"], message["frame"]
+        owner, owner_text = message.get("owner"), message.get("owner_frame")
+        for outlet in list(self.outlets):
+            if owner is not None and outlet.person_key == owner:
+                outlet.push_live(seq, owner_text)
+            else:
+                outlet.push_live(seq, text)
+
+
+class Hub:
+    def __init__(self, layer) -> None:
+        self.layer = layer
+        self.feeds: dict[str, Feed] = {}
+        self.locks: dict[str, asyncio.Lock] = collections.defaultdict(asyncio.Lock)
+        self.presence: dict[int, int] = {}
+        self.ticker: asyncio.Task | None = None
+
+    async def attach(self, session_id: int, key: str, outlet: Outlet) -> None:
+        group = groups.group_name(session_id, key)
+        async with self.locks[group]:
+            feed = self.feeds.get(group)
+            if feed is None:
+                feed = Feed(session_id, key)
+                feed.channel = await self.layer.new_channel()
+                await self.layer.group_add(group, feed.channel)
+                feed.task = asyncio.create_task(self._read(feed))
+                self.feeds[group] = feed
+            feed.outlets[outlet] = None
+        if self.ticker is None or self.ticker.done():
+            self.ticker = asyncio.create_task(self._tick_forever())
+
+    async def detach(self, session_id: int, key: str, outlet: Outlet) -> None:
+        group = groups.group_name(session_id, key)
+        async with self.locks[group]:
+            feed = self.feeds.get(group)
+            if feed is None:
+                return
+            feed.outlets.pop(outlet, None)
+            if feed.outlets:
+                return
+            del self.feeds[group]
+            feed.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await feed.task
+            with contextlib.suppress(Exception):
+                await self.layer.group_discard(group, feed.channel)
+        if not self.feeds and self.ticker is not None:
+            self.ticker.cancel()
+            self.ticker = None
+
+    async def _read(self, feed: Feed) -> None:
+        while True:
+            try:
+                message = await self.layer.receive(feed.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("live feed %s could not receive; retrying", feed.group)
+                await asyncio.sleep(1)
+                continue
+            if message.get("type") == MESSAGE_TYPE:
+                feed.deliver(message)
+
+    def outlets_of_room(self, session_id: int) -> list[Outlet]:
+        return [
+            outlet
+            for feed in self.feeds.values()
+            if feed.session_id == session_id
+            for outlet in feed.outlets
+        ]
+
+    async def presence_tick(self) -> None:
+        """Send each local room its presence count when it changed (one query per tick)."""
+        from seminars.live.selectors import presence_counts
+
+        rooms = sorted({feed.session_id for feed in self.feeds.values()})
+        if not rooms:
+            return
+        counts = await database_sync_to_async(presence_counts)(session_ids=rooms)
+        for session_id in rooms:
+            count = counts.get(session_id, 0)
+            if self.presence.get(session_id) != count:
+                self.presence[session_id] = count
+                text = encode({"type": "presence", "count": count})
+                for outlet in self.outlets_of_room(session_id):
+                    if outlet.held is None:
+                        outlet.push(text)
+
+    async def connections_tick(self) -> None:
+        from seminars.live.services.presence import connections_reap, connections_touch
+
+        await database_sync_to_async(connections_touch)(process_id=PROCESS_ID)
+        await database_sync_to_async(connections_reap)()
+
+    async def _tick_forever(self) -> None:
+        interval = conf.get("LIVE_PRESENCE_INTERVAL")
+        touch_every = max(1, int(conf.get("LIVE_CONNECTION_TOUCH_INTERVAL") / interval))
+        ticks = 0
+        while True:
+            await asyncio.sleep(interval)
+            ticks += 1
+            try:
+                await self.presence_tick()
+                if ticks % touch_every == 0:
+                    await self.connections_tick()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("live hub tick failed")
+
+
+_hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub]" = weakref.WeakKeyDictionary()
+
+
+def hub_get() -> Hub:
+    """This process's hub for the running event loop and the current channel layer."""
+    loop = asyncio.get_running_loop()
+    layer = get_channel_layer()
+    hub = _hubs.get(loop)
+    if hub is None or hub.layer is not layer:
+        hub = Hub(layer)
+        _hubs[loop] = hub
+    return hub

@@ -1,0 +1,198 @@
+"""Reads of the live room: who a socket is, and the room as that viewer may see it."""
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from seminars import permissions
+from seminars.live import conf, groups
+from seminars.live.errors import LiveError
+from seminars.live.payloads import event_for, person_name, question_payload
+from seminars.live.rooms import Room, Viewer
+from seminars.live.services.tokens import room_token_verify
+from seminars.models import (
+    Attendance,
+    Question,
+    RoomEvent,
+    RoomMute,
+    RoomSequence,
+    Session,
+    Vote,
+)
+
+
+def _room(session: Session) -> Room:
+    agencies = tuple(
+        {"id": a.pk, "acronym": a.acronym, "name": a.name}
+        for a in session.agencies.order_by("acronym", "name", "pk")
+    )
+    return Room(
+        session_id=session.pk,
+        seminar_id=session.seminar_id,
+        title=session.title,
+        language=session.language,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        agencies=agencies,
+        agency_map={a["id"]: a for a in agencies},
+    )
+
+
+def room_load(*, session_id: int) -> Room:
+    session = Session.objects.filter(pk=session_id).first()
+    if session is None:
+        raise LiveError("not_found", _("There is no such session."), close_code=4404)
+    return _room(session)
+
+
+def _user_level(
+    user, session: Session, room: Room, view: str | None, agency: int | None
+) -> tuple[str, int | None]:
+    if view == groups.ATTENDEE:
+        return groups.ATTENDEE, None
+    if permissions.can_moderate_session(user, session):
+        return groups.MODERATOR, None
+    mine = sorted(permissions.presenter_agency_ids(user, session.seminar) & set(room.agency_ids))
+    if mine:
+        return groups.AGENCY, agency if agency in mine else mine[0]
+    return groups.ATTENDEE, None
+
+
+def room_enter(
+    *,
+    session_id: int,
+    user=None,
+    token: str | None = None,
+    view: str | None = None,
+    agency: int | None = None,
+) -> tuple[Room, Viewer]:
+    """The room and who the socket is, or LiveError with the close code that refuses it.
+
+    A room token wins over the session cookie: a phone in the room is a guest.
+    """
+    session = Session.objects.select_related("seminar").filter(pk=session_id).first()
+    if session is None:
+        raise LiveError("not_found", _("There is no such session."), close_code=4404)
+    room = _room(session)
+    if token:
+        device = room_token_verify(token=token, session_id=session_id)
+        viewer = Viewer(
+            level=groups.ATTENDEE, person_key=device.person_key, name="", device_pk=device.pk,
+            token=True,
+        )  # fmt: skip
+        return room, viewer
+    user = user or AnonymousUser()
+    if not user.is_authenticated:
+        raise LiveError("not_authenticated", _("Please sign in first."), close_code=4401)
+    if not permissions.can_view_seminar(user, session.seminar):
+        raise LiveError("forbidden", _("You may not see this seminar."), close_code=4403)
+    level, agency_id = _user_level(user, session, room, view, agency)
+    viewer = Viewer(
+        level=level,
+        person_key=f"u{user.pk}",
+        name=person_name(user),
+        user_id=user.pk,
+        agency_id=agency_id,
+    )
+    return room, viewer
+
+
+def room_last_seq(*, session_id: int) -> int:
+    return (
+        RoomSequence.objects.filter(session_id=session_id)
+        .values_list("last_seq", flat=True)
+        .first()
+        or 0
+    )
+
+
+def _visible_questions(room: Room, viewer: Viewer):
+    questions = Question.objects.filter(
+        session_id=room.session_id, merged_into__isnull=True
+    ).select_related("author", "author_device")
+    if viewer.is_moderator:
+        return questions
+    own = Q(author_device_id=viewer.device_pk) if viewer.token else Q(author_id=viewer.user_id)
+    visible = Q(state__in=Question.PUBLIC_STATES) | own
+    if viewer.level == groups.AGENCY:
+        visible |= Q(addressed_agency_id=viewer.agency_id)
+    return questions.filter(visible)
+
+
+def _voted_ids(room: Room, viewer: Viewer) -> set[int]:
+    mine = Q(device_id=viewer.device_pk) if viewer.token else Q(voter_id=viewer.user_id)
+    return set(
+        Vote.objects.filter(mine, question__session_id=room.session_id).values_list(
+            "question_id", flat=True
+        )
+    )
+
+
+def room_snapshot(*, room: Room, viewer: Viewer) -> dict:
+    """The whole room as this viewer may see it, as of ``seq`` (a fixed number of queries)."""
+    seq = room_last_seq(session_id=room.session_id)  # read first: later events come live
+    voted = _voted_ids(room, viewer)
+    questions = []
+    for question in _visible_questions(room, viewer).order_by("created_at", "pk"):
+        mine = bool(question.author_key) and question.author_key == viewer.person_key
+        reveal = mine or viewer.sees_in_full(question.addressed_agency_id)
+        payload = question_payload(question, room, reveal=reveal)
+        payload.update(mine=mine, voted=question.pk in voted)
+        questions.append(payload)
+    session_values = Session.objects.values_list("qa_moderated", flat=True).get(pk=room.session_id)
+    return {
+        "type": "snapshot",
+        "seq": seq,
+        "qa_moderated": session_values,
+        "muted": RoomMute.objects.filter(
+            session_id=room.session_id, person_key=viewer.person_key
+        ).exists(),
+        "questions": questions,
+        "presence": presence_counts(session_ids=[room.session_id]).get(room.session_id, 0),
+    }
+
+
+def room_events_since(*, room: Room, viewer: Viewer, last_seq: int) -> dict:
+    """The events a viewer missed after ``last_seq``, as ``replay``; a ``snapshot`` when they
+    are too many, no longer kept, or ``last_seq`` is from the future."""
+    limit = conf.get("LIVE_REPLAY_MAX_EVENTS")
+    current = room_last_seq(session_id=room.session_id)
+    if last_seq < 0 or last_seq > current or current - last_seq > limit:
+        return room_snapshot(room=room, viewer=viewer)
+    events = list(
+        RoomEvent.objects.filter(session_id=room.session_id, seq__gt=last_seq).order_by("seq")[
+            :limit
+        ]
+    )
+    if events and events[0].seq != last_seq + 1:
+        return room_snapshot(room=room, viewer=viewer)
+    frames = [
+        event_for(
+            seq=event.seq,
+            agency_id=event.agency_id,
+            owner_key=event.owner_key,
+            full=event.payload_full,
+            public=event.payload_public,
+            owner=event.payload_owner,
+            person_key=viewer.person_key,
+            level=viewer.level,
+            viewer_agency_id=viewer.agency_id,
+        )
+        for event in events
+    ]
+    return {
+        "type": "replay",
+        "from_seq": last_seq,
+        "seq": frames[-1]["seq"] if frames else last_seq,
+        "events": frames,
+    }
+
+
+def presence_counts(*, session_ids: list[int]) -> dict[int, int]:
+    """People present per room (a person with several sockets counts once). One query."""
+    rows = (
+        Attendance.objects.filter(session_id__in=session_ids, present_since__isnull=False)
+        .values("session_id")
+        .annotate(count=Count("id"))
+    )
+    return {row["session_id"]: row["count"] for row in rows}

@@ -1,0 +1,45 @@
+"""Writes of the live room. Every function here is a service (see HOUSE_STYLE 3)."""
+
+from seminars.live.services.events import event_record, seq_allocate
+from seminars.live.services.moderation import (
+    person_mute,
+    question_answer,
+    question_merge,
+    question_pin,
+    question_set_state,
+    session_set_moderation,
+)
+from seminars.live.services.presence import (
+    attendance_join,
+    attendance_leave,
+    connections_reap,
+    connections_touch,
+)
+from seminars.live.services.questions import question_ask, question_vote
+from seminars.live.services.tokens import (
+    room_device_join,
+    room_invite_create,
+    room_token_issue,
+    room_token_verify,
+)
+
+__all__ = [
+    "attendance_join",
+    "attendance_leave",
+    "connections_reap",
+    "connections_touch",
+    "event_record",
+    "person_mute",
+    "question_answer",
+    "question_ask",
+    "question_merge",
+    "question_pin",
+    "question_set_state",
+    "question_vote",
+    "room_device_join",
+    "room_invite_create",
+    "room_token_issue",
+    "room_token_verify",
+    "seq_allocate",
+    "session_set_moderation",
+]
