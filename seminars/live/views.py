@@ -10,7 +10,7 @@ from datetime import datetime
 import segno
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -251,6 +251,7 @@ def projector(request: HttpRequest, slug: str, session_id: int):
         "seminar": session.seminar,
         "session": session,
         "qr_svg": _qr_svg(join_url),
+        "join_url": join_url,
         "qr_url": reverse("live:screen_qr", kwargs={"slug": slug, "session_id": session.pk}),
         # Show a fresh invite well before the one on screen expires.
         "qr_refresh_seconds": max(60, conf.get("LIVE_ROOM_TOKEN_MAX_AGE") // 4),
@@ -344,11 +345,3 @@ def export_csv(request: HttpRequest, slug: str, session_id: int):
 @require_GET
 def export_xlsx(request: HttpRequest, slug: str, session_id: int):
     return _export(request, slug, session_id, fmt="xlsx")
-
-
-def faq(request: HttpRequest, slug: str, session_id: int):
-    raise Http404
-
-
-def faq_publish(request: HttpRequest, slug: str, session_id: int):
-    raise Http404
