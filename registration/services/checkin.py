@@ -22,7 +22,7 @@ def check_in_record(*, seminar: Seminar, code: str, by_user) -> CheckIn:
     """Record arrival for the registration with ``code``; a second scan changes nothing."""
     code = (code or "").strip().upper().removeprefix("OPENIPS:")
     registration = (
-        Registration.objects.select_for_update()
+        Registration.objects.select_for_update(of=("self",))
         .select_related("person", "company")
         .filter(seminar=seminar, check_in_code=code)
         .first()

@@ -147,7 +147,9 @@ def personal_data_purge_expired(*, today: date | None = None) -> int:
         & Q(registrations__anonymised_at__isnull=True)
     ).exclude(pk__in=still_needed)
     count = 0
-    for person in people.distinct().select_for_update(of=("self",)):
+    # PostgreSQL refuses FOR UPDATE with DISTINCT: pick the ids first, then lock the rows.
+    ids = list(people.values_list("pk", flat=True).distinct())
+    for person in Person.objects.filter(pk__in=ids).select_for_update():
         _anonymise_person(person, now)
         count += 1
     return count

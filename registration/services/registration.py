@@ -228,8 +228,9 @@ def registration_apply(*, seminar: Seminar, payload: dict) -> Registration:
     mode = payload.get("attendance_mode") or allowed_modes(seminar)[0]
     if mode not in allowed_modes(seminar):
         raise ValidationError({"attendance_mode": _("This seminar has no such attendance mode.")})
-    seminar = _lock(seminar)
     person = _person_upsert(payload)
+    # Lock the seminar only now: everything before runs in parallel across vendors.
+    seminar = _lock(seminar)
     registration = (
         Registration.objects.select_for_update().filter(seminar=seminar, person=person).first()
     )

@@ -45,7 +45,7 @@ def sign_in_token_consume(*, raw: str) -> SignInToken:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("sign_in_token_consume must run inside transaction.atomic")
     token = (
-        SignInToken.objects.select_for_update()
+        SignInToken.objects.select_for_update(of=("self",))
         .filter(token_hash=token_hash(raw or ""))
         .select_related("seminar")
         .first()

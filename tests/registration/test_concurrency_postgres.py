@@ -1,0 +1,80 @@
+"""300 simultaneous in-room registrations for 100 places on PostgreSQL: never overbooked."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+
+from registration import services
+from registration.models import Person, Registration
+from registration.services.tokens import sign_in_token_create
+from tests import factories
+from tests.factories import registration_payload
+
+VENDORS = 300
+PLACES = 100
+# Each thread opens its own connection; PostgreSQL allows 100 by default and other test runs
+# share the server, so at most this many run at once (all 300 are started together).
+CONNECTIONS = 24
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_300_simultaneous_in_room_registrations_fill_100_places_and_wait_200():
+    seminar = factories.SeminarFactory(
+        registration_opens_at=timezone.now() - timedelta(days=1), in_room_capacity=PLACES
+    )
+    raws = []
+    for i in range(VENDORS):
+        _token, raw = sign_in_token_create(
+            email=f"v{i}@load.example",
+            seminar=seminar,
+            payload=registration_payload(
+                email=f"v{i}@load.example",
+                full_name=f"Vendor {i}",
+                attendance_mode="in_room",
+                company={"legal_name": f"Firm {i}", "national_registration_number": f"N{i}"},
+            ),
+        )
+        raws.append(raw)
+    gate = threading.Semaphore(CONNECTIONS)
+    start = threading.Barrier(VENDORS)
+    errors: list[BaseException] = []
+
+    def worker(raw: str) -> None:
+        start.wait()
+        with gate:
+            try:
+                services.link_use(raw_token=raw)
+            except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+                errors.append(error)
+            finally:
+                connection.close()
+
+    threads = [threading.Thread(target=worker, args=(raw,)) for raw in raws]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    registrations = Registration.objects.filter(seminar=seminar)
+    assert registrations.count() == VENDORS
+    assert Person.objects.count() == VENDORS
+    assert registrations.filter(status="confirmed", attendance_mode="in_room").count() == PLACES
+    assert registrations.filter(status="waiting").count() == VENDORS - PLACES
+    assert len(set(registrations.values_list("check_in_code", flat=True))) == VENDORS
+
+    first_waiting = registrations.filter(status="waiting").order_by("waiting_since", "pk").first()
+    leaving = registrations.filter(status="confirmed").first()
+    mail.outbox.clear()
+    promoted = services.registration_cancel(registration=leaving)
+    assert [r.pk for r in promoted] == [first_waiting.pk]
+    first_waiting.refresh_from_db()
+    assert first_waiting.status == "confirmed"
+    assert registrations.filter(status="confirmed").count() == PLACES
+    assert first_waiting.person.email in [m.to[0] for m in mail.outbox]
