@@ -36,6 +36,9 @@ def world(register, open_seminar, agencies):
     }
 
 
+EMAILS = ("only-undp@v.example", "only-unicef@v.example", "nobody@v.example")
+
+
 def _url(name, seminar, **kw):
     return reverse(f"registration:{name}", kwargs={"slug": seminar.slug, **kw})
 
