@@ -73,7 +73,15 @@ class LiveClient:
         return await self._read(timeout)
 
     async def _read(self, timeout: float) -> dict:
-        frame = orjson.loads(await self.communicator.receive_from(timeout=timeout))
+        # Not communicator.receive_from: on a timeout it cancels the application, and these
+        # tests wait on purpose (to show that nothing else arrives) and then go on.
+        communicator = self.communicator
+        if communicator.future.done():
+            communicator.future.result()
+        async with asyncio.timeout(timeout):
+            message = await communicator.output_queue.get()
+        assert message["type"] == "websocket.send", message
+        frame = orjson.loads(message["text"])
         self.frames.append(frame)
         return frame
 
@@ -152,6 +160,7 @@ async def live_socket(
                 raise AssertionError(first)
             client.hello = first
             client.sync = await client.recv()
+            client.frames.clear()
         elif connected:
             output = await communicator.receive_output(timeout=5)
             client.close_code = output.get("code") if output["type"] == "websocket.close" else None
@@ -159,4 +168,7 @@ async def live_socket(
             client.close_code = subprotocol_or_code
         yield client
     finally:
-        await communicator.disconnect()
+        # A consumer that already ended re-raises its end here; the test's own error (if
+        # any) is the one worth seeing.
+        with contextlib.suppress(Exception, asyncio.CancelledError):
+            await communicator.disconnect()
