@@ -87,13 +87,13 @@ def run_with_progress(
             raise ProcessingError(
                 "ffmpeg is not installed on the server (Debian/Ubuntu: apt-get install ffmpeg)."
             ) from error
-        try:
-            _follow(process, duration, report)
-        except BaseException:
-            process.kill()
-            process.wait()
-            raise
-        if process.wait() != 0:
+        with process:
+            try:
+                _follow(process, duration, report)
+            except BaseException:
+                process.kill()
+                raise
+        if process.returncode != 0:
             errors.seek(0)
             lines = errors.read().decode(errors="replace").strip().splitlines()
             raise ProcessingError("ffmpeg failed: " + " / ".join(lines[-3:])[:1500])

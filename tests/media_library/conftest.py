@@ -155,7 +155,7 @@ def sample_mp4(media_dir) -> Path:
 @pytest.fixture(scope="session")
 def long_mp4(media_dir) -> Path:
     """Long enough that processing is still running when a test kills its worker."""
-    return make_video(media_dir / "long.mp4", seconds=90, size="640x360")
+    return make_video(media_dir / "long.mp4", seconds=40)
 
 
 VTT = (

@@ -1,0 +1,163 @@
+"""Processing with real ffmpeg: renditions, progress, failure with a reason, retry, and a
+worker killed mid-job (SIGKILL) leaving the asset retryable."""
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+
+from media_library.models import MediaAsset, Rendition
+from media_library.services import processing
+from tests.media_library import helpers
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def presenter_client(client, presenter):
+    client.force_login(presenter)
+    return client
+
+
+def _queued_asset(client, session, path) -> MediaAsset:
+    answer = helpers.upload(client, session=session, path=path)
+    assert answer.status_code == 200, answer.content
+    return MediaAsset.objects.get(pk=answer.json()["asset_id"])
+
+
+def test_processing_writes_poster_hls_renditions_and_audio(
+    presenter_client, session_with_agency, local_storage, sample_mp4
+):
+    asset = _queued_asset(presenter_client, session_with_agency, sample_mp4)
+    processing.asset_process(asset_id=asset.pk)
+    asset.refresh_from_db()
+    assert (asset.status, asset.progress, asset.attempts) == ("ready", 100, 1)
+    renditions = {r.kind: r for r in asset.renditions.all()}
+    assert set(renditions) == set(Rendition.Kind.values)
+    assert (renditions["hls_720"].width, renditions["hls_720"].height) == (1280, 720)
+    assert (renditions["hls_360"].width, renditions["hls_360"].height) == (640, 360)
+    master = (local_storage / renditions["master"].storage_key).read_text()
+    assert "RESOLUTION=640x360" in master and "360/index.m3u8" in master
+    assert "720/index.m3u8" in master
+    for kind in ("hls_360", "hls_720", "audio"):
+        playlist = local_storage / renditions[kind].storage_key
+        segments = [line for line in playlist.read_text().splitlines() if line.endswith(".ts")]
+        assert len(segments) >= 3  # 12 s in 4 s segments
+        assert all((playlist.parent / name).stat().st_size > 0 for name in segments)
+    assert (local_storage / renditions["poster"].storage_key).read_bytes()[:2] == b"\xff\xd8"
+    probe = processing_probe(local_storage / renditions["audio"].storage_key)
+    assert probe["video_codec"] == "" and probe["audio_codec"] == "aac"
+
+
+def processing_probe(path: Path) -> dict:
+    from media_library.services.validation import probe
+
+    return probe(str(path))
+
+
+def test_failed_processing_keeps_the_reason_and_can_be_retried(
+    presenter_client, session_with_agency, local_storage, sample_mp4, settings
+):
+    asset = _queued_asset(presenter_client, session_with_agency, sample_mp4)
+    settings.FFMPEG_BINARY = "/nonexistent/ffmpeg"
+    processing.asset_process(asset_id=asset.pk)
+    asset.refresh_from_db()
+    assert asset.status == "failed"
+    assert "ffmpeg is not installed" in asset.failure_reason
+    status = presenter_client.get(reverse("media_library:asset_status", kwargs={"pk": asset.pk}))
+    assert status.json()["retryable"] is True
+    assert "ffmpeg is not installed" in status.json()["failure_reason"]
+
+    settings.FFMPEG_BINARY = "ffmpeg"
+    answer = presenter_client.post(
+        reverse("media_library:asset_retry", kwargs={"pk": asset.pk}),
+        HTTP_ACCEPT="application/json",
+    )
+    assert answer.json() == {"asset_id": asset.pk, "status": "queued"}
+    processing.asset_process(asset_id=asset.pk)
+    asset.refresh_from_db()
+    assert (asset.status, asset.attempts, asset.failure_reason) == ("ready", 2, "")
+
+
+def test_a_ready_asset_cannot_be_retried_or_claimed_twice(
+    presenter_client, session_with_agency, local_storage, sample_mp4, presenter
+):
+    asset = _queued_asset(presenter_client, session_with_agency, sample_mp4)
+    processing.asset_process(asset_id=asset.pk)
+    assert processing.asset_process(asset_id=asset.pk) is None
+    with pytest.raises(ValidationError):
+        processing.asset_retry(asset=asset, user=presenter)
+
+
+def _wait_for(predicate, seconds: float):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_worker_killed_mid_job_leaves_the_asset_retryable_and_retry_completes(
+    client, presenter, session_with_agency, local_storage, long_mp4
+):
+    client.force_login(presenter)
+    asset = _queued_asset(client, session_with_agency, long_mp4)
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "STORAGE_BACKEND": "local",
+        "PRIVATE_MEDIA_ROOT": str(local_storage),
+        "MEDIA_LEASE_SECONDS": "3",
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "media_process", str(asset.pk)],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+
+        def started() -> bool:
+            asset.refresh_from_db()
+            return asset.status == "processing" and asset.progress > 0
+
+        assert _wait_for(started, 120), worker.stderr.read() if worker.poll() else "no progress"
+    finally:
+        os.killpg(worker.pid, signal.SIGKILL)  # the worker and its ffmpeg, mid-job
+        worker.wait()
+        worker.stderr.close()
+    asset.refresh_from_db()
+    assert asset.status == "processing" and 0 < asset.progress < 100
+    # While its lease runs, the job might still be alive elsewhere: no retry yet.
+    with pytest.raises(ValidationError):
+        processing.asset_retry(asset=asset, user=presenter)
+    assert _wait_for(lambda: processing.asset_is_abandoned(MediaAsset.objects.get(pk=asset.pk)), 10)
+
+    report = io.StringIO()
+    call_command("media_recover", stdout=report)
+    assert report.getvalue().startswith("1 abandoned job(s)")
+    status = client.get(reverse("media_library:asset_status", kwargs={"pk": asset.pk})).json()
+    assert status["status"] == "failed" and status["retryable"] is True
+    assert "stopped before it finished" in status["failure_reason"]
+
+    client.post(reverse("media_library:asset_retry", kwargs={"pk": asset.pk}))
+    processing.asset_process(asset_id=asset.pk)
+    asset.refresh_from_db()
+    assert (asset.status, asset.progress, asset.attempts) == ("ready", 100, 2)
+    assert asset.renditions.count() == len(Rendition.Kind.values)
