@@ -134,7 +134,7 @@ function fillModeratorActions(actions, question) {
     reopen: state === "dismissed" || state === "answered",
     pin: !question.pinned && state !== "dismissed",
     unpin: Boolean(question.pinned),
-    mute: Boolean(question.author && question.author.key),
+    mute: Boolean(question.author && question.author.key && !question.mine),
   };
   for (const button of actions.querySelectorAll("button[data-action]")) {
     const action = button.dataset.action;

@@ -30,6 +30,7 @@ export class RoomSocket {
     this.clockTimer = null;
     this.stopped = false;
     this.bestClock = null;
+    this.opens = 0; // how many times a connection opened (1 + reconnections)
     window.addEventListener("online", () => this.reconnectNow());
     window.addEventListener("offline", () => {
       this.onState("offline", {});
@@ -60,6 +61,7 @@ export class RoomSocket {
     this.ws = ws;
     ws.addEventListener("open", () => {
       this.attempt = 0;
+      this.opens += 1;
       const hello = this.helloFrame && this.helloFrame();
       if (hello) this.send(hello);
       this.syncClock();

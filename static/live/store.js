@@ -159,11 +159,14 @@ export class RoomStore {
     }
   }
 
-  /** Questions, filtered and sorted: pinned first, then by votes or by time. */
+  /** Questions, filtered and sorted: the one on screen, then pinned ones, then by votes or
+   * by time. */
   list(filter, order = "votes") {
     const items = [...this.questions.values()].filter(filter);
     const time = (q) => Date.parse(q.created_at) || 0;
+    const onScreen = (q) => q.state === "highlighted";
     items.sort((a, b) => {
+      if (onScreen(a) !== onScreen(b)) return onScreen(a) ? -1 : 1;
       if (a.pinned !== b.pinned) return a.pinned ? -1 : 1;
       if (order === "votes" && a.votes !== b.votes) return b.votes - a.votes;
       if (order === "time") return time(b) - time(a) || b.id - a.id; // newest first

@@ -1,0 +1,272 @@
+"""The live room in a real browser against a real Daphne server.
+
+Debian's chromium, driven by Playwright: a vendor asks on a phone, the moderator approves and
+highlights on a desktop, the vendor's page and the projector view follow without a reload; the
+vendor's network drops, questions are asked meanwhile, and they appear after it comes back.
+
+The server runs in a subprocess with its own SQLite file, migrated and seeded with the demo
+through manage.py (the pytest database is in memory or a per-run PostgreSQL database that a
+second process cannot share safely while a test transaction holds it). It runs without
+REDIS_URL: one process with the in-memory channel layer; the two-process Redis test lives with
+the consumer tests.
+"""
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = sys.executable
+DAPHNE = str(Path(sys.executable).with_name("daphne"))
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+SCREENSHOTS = Path("/tmp")
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _missing(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: a missing service is a failure, not a skip)")
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _manage(env: dict, *args: str) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, f"manage.py {' '.join(args)} failed:\n{result.stderr}"
+    return result.stdout
+
+
+def _wait_for_http(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"daphne exited early:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"daphne did not answer {url} within 60 s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A migrated, seeded Daphne on a free port; yields its base URL and the demo Q&A
+    session's room path."""
+    if not os.path.exists(CHROMIUM):
+        _missing(f"needs Debian's chromium at {CHROMIUM} (apt-get install chromium)")
+    folder = tmp_path_factory.mktemp("live-browser")
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder}/db.sqlite3",
+        "MEDIA_ROOT": str(folder / "media"),
+        "DEBUG": "true",  # static files through WhiteNoise's finders, no collectstatic
+        "STORAGE_BACKEND": "local",
+    }
+    env.pop("REDIS_URL", None)
+    _manage(env, "migrate", "--noinput", "-v", "0")
+    _manage(env, "seed_demo")
+    session_id = _manage(
+        env,
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        "from seminars.models import Session; print(Session.objects.filter("
+        "seminar__slug='demo', kind='qa').order_by('starts_at').values_list('pk', flat=True)"
+        ".first())",
+    ).strip()
+    port = _free_port()
+    log = folder / "daphne.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [DAPHNE, "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base = f"http://127.0.0.1:{port}"
+    room_path = f"/seminars/demo/sessions/{session_id}/live/"
+    try:
+        _wait_for_http(base + room_path, process, log)
+        yield {"base": base, "room": room_path, "log": log}
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
+
+
+@pytest.fixture
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def _page_errors(page, errors: list[str], who: str) -> None:
+    page.on("pageerror", lambda error: errors.append(f"{who}: {error}"))
+
+
+def _sign_in(context, server, username: str, errors: list[str]):
+    page = context.new_page()
+    _page_errors(page, errors, username)
+    page.goto(f"{server['base']}/accounts/login/?next={server['room']}")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("demo")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(server["base"] + server["room"])
+    return page
+
+
+def _question(page, list_id: str, text: str):
+    return page.locator(f"#{list_id} li").filter(has_text=text)
+
+
+def _ask(page, text: str) -> None:
+    page.get_by_label("Your question", exact=True).fill(text)
+    page.get_by_role("button", name="Ask", exact=True).click()
+
+
+def test_question_travels_from_phone_to_moderator_to_screen_and_survives_a_drop(server, browser):
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=20_000)
+    errors: list[str] = []
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    desk = browser.new_context(viewport={"width": 1280, "height": 900})
+    vendor = _sign_in(phone, server, "vendor", errors)
+    moderator = _sign_in(desk, server, "moderator", errors)
+    screen = desk.new_page()
+    _page_errors(screen, errors, "screen")
+    screen.set_viewport_size({"width": 1280, "height": 720})
+    screen.goto(server["base"] + server["room"].replace("/live/", "/screen/"))
+
+    connected = re.compile("Connected")
+    for page in (vendor, moderator, screen):
+        expect(page.get_by_role("status").filter(has_text=connected)).to_be_visible()
+    # Before the start: a countdown, and the zone of every time is named.
+    expect(vendor.locator("#countdown")).to_have_text(re.compile(r"Starts in \d+ d \d\d:\d\d"))
+    expect(vendor.locator(".live-when")).to_contain_text("Africa/Nairobi (UTC+03:00)")
+
+    first = f"Do you accept bids in French? <b>{time.time_ns()}</b>"
+    _ask(vendor, first)
+    # The asker sees their own pending question; other attendees would not.
+    expect(_question(vendor, "mine", first)).to_contain_text("Waiting for a moderator")
+    expect(vendor.locator("#questions")).not_to_contain_text(first)
+    # Text stays text: the markup is shown, never parsed.
+    expect(_question(vendor, "mine", first).locator("b")).to_have_count(0)
+
+    _question(moderator, "queue", first).get_by_role("button", name="Approve", exact=True).click()
+    expect(_question(vendor, "questions", first)).to_be_visible()
+    expect(vendor.locator("#mine")).not_to_contain_text(first)
+    expect(screen.locator("#top")).to_contain_text(first)
+
+    on_list = _question(moderator, "questions", first)
+    on_list.get_by_role("button", name="Highlight", exact=True).click()
+    expect(screen.locator("#highlight")).to_contain_text(first)
+    expect(screen.locator("#highlight")).to_contain_text("Grace Banda")
+    expect(_question(vendor, "questions", first)).to_contain_text("On screen now")
+
+    # The vendor's network drops; the room goes on without them.
+    vendor.evaluate("window.__not_reloaded = true")
+    opens_before = vendor.evaluate("window.openipsRoom.socket.opens")
+    phone.set_offline(True)
+    expect(vendor.get_by_role("status").filter(has_text="You are offline")).to_be_visible()
+    missed = f"Asked while you were away {time.time_ns()}"
+    _ask(moderator, missed)
+    _question(moderator, "queue", missed).get_by_role("button", name="Approve", exact=True).click()
+    expect(_question(moderator, "questions", missed)).to_be_visible()
+    expect(screen.locator("#top")).to_contain_text(missed)
+    assert missed not in vendor.locator("#questions").inner_text()
+
+    phone.set_offline(False)
+    expect(_question(vendor, "questions", missed)).to_be_visible()
+    expect(vendor.get_by_role("status").filter(has_text=connected)).to_be_visible()
+    assert vendor.evaluate("window.__not_reloaded") is True
+    assert vendor.evaluate("window.openipsRoom.socket.opens") == opens_before + 1
+    assert vendor.evaluate("window.openipsRoom.socket.offsetMs") is not None
+
+    # Votes go both ways and every client follows.
+    vote = _question(vendor, "questions", missed).get_by_role("button", name="Upvote")
+    vote.click()
+    expect(_question(moderator, "questions", missed)).to_contain_text("1 vote")
+    _question(vendor, "questions", missed).get_by_role("button", name="Withdraw vote").click()
+    expect(_question(moderator, "questions", missed)).to_contain_text("0 votes")
+
+    _question(moderator, "questions", first).get_by_role(
+        "button", name="Mark answered", exact=True
+    ).click()
+    expect(_question(vendor, "questions", first)).to_contain_text("Answered")
+    expect(screen.locator("#highlight")).not_to_contain_text(first)
+
+    vendor.screenshot(path=SCREENSHOTS / "openips-live-room-phone.png", full_page=True)
+    moderator.screenshot(path=SCREENSHOTS / "openips-live-room-desktop.png", full_page=True)
+    screen.screenshot(path=SCREENSHOTS / "openips-live-screen-desktop.png")
+    screen.set_viewport_size({"width": 390, "height": 844})
+    screen.screenshot(path=SCREENSHOTS / "openips-live-screen-phone.png", full_page=True)
+    assert errors == []
+
+
+def test_phone_in_the_room_asks_without_an_account_through_the_qr_link(server, browser):
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=20_000)
+    errors: list[str] = []
+    desk = browser.new_context(viewport={"width": 1280, "height": 900})
+    moderator = _sign_in(desk, server, "moderator", errors)
+    screen = desk.new_page()
+    screen.goto(server["base"] + server["room"].replace("/live/", "/screen/"))
+    join_url = screen.locator("#qr").get_attribute("data-join-url")
+    expect(screen.get_by_role("img", name="QR code: ask questions from your phone")).to_be_visible()
+
+    guest_context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    guest = guest_context.new_page()
+    _page_errors(guest, errors, "guest")
+    guest.goto(join_url)
+    guest.wait_for_url(server["base"] + server["room"])
+    expect(guest.get_by_role("status").filter(has_text="Connected")).to_be_visible()
+    text = f"Guest question from row 3 {time.time_ns()}"
+    _ask(guest, text)
+    expect(_question(guest, "mine", text)).to_be_visible()
+    expect(_question(moderator, "queue", text)).to_contain_text("Guest in the room")
+    assert errors == []
