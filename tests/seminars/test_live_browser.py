@@ -96,16 +96,16 @@ def server(tmp_path_factory):
     env.pop("REDIS_URL", None)
     _manage(env, "migrate", "--noinput", "-v", "0")
     _manage(env, "seed_demo")
-    session_id = _manage(
+    # The demo's two live Q&A sessions: one per test, so that one's state cannot leak.
+    session_ids = _manage(
         env,
         "shell",
         "-v",
         "0",
         "-c",
-        "from seminars.models import Session; print(Session.objects.filter("
-        "seminar__slug='demo', kind='qa').order_by('starts_at').values_list('pk', flat=True)"
-        ".first())",
-    ).strip()
+        "from seminars.models import Session; print(*Session.objects.filter("
+        "seminar__slug='demo', kind='qa').order_by('starts_at').values_list('pk', flat=True))",
+    ).split()
     port = _free_port()
     log = folder / "daphne.log"
     with log.open("w") as output:
@@ -118,10 +118,10 @@ def server(tmp_path_factory):
             start_new_session=True,
         )
     base = f"http://127.0.0.1:{port}"
-    room_path = f"/seminars/demo/sessions/{session_id}/live/"
+    rooms = [f"/seminars/demo/sessions/{pk}/live/" for pk in session_ids]
     try:
-        _wait_for_http(base + room_path, process, log)
-        yield {"base": base, "room": room_path, "log": log}
+        _wait_for_http(base + rooms[0], process, log)
+        yield {"base": base, "room": rooms[0], "other_room": rooms[1], "log": log}
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -147,14 +147,15 @@ def _page_errors(page, errors: list[str], who: str) -> None:
     page.on("pageerror", lambda error: errors.append(f"{who}: {error}"))
 
 
-def _sign_in(context, server, username: str, errors: list[str]):
+def _sign_in(context, server, username: str, errors: list[str], room: str = ""):
+    room = room or server["room"]
     page = context.new_page()
     _page_errors(page, errors, username)
-    page.goto(f"{server['base']}/accounts/login/?next={server['room']}")
+    page.goto(f"{server['base']}/accounts/login/?next={room}")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill("demo")
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(server["base"] + server["room"])
+    page.wait_for_url(server["base"] + room)
     return page
 
 
@@ -269,4 +270,80 @@ def test_phone_in_the_room_asks_without_an_account_through_the_qr_link(server, b
     _ask(guest, text)
     expect(_question(guest, "mine", text)).to_be_visible()
     expect(_question(moderator, "queue", text)).to_contain_text("Guest in the room")
+    assert errors == []
+
+
+def test_moderator_tools_agency_panel_and_error_messages(server, browser):
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=20_000)
+    errors: list[str] = []
+    room = server["other_room"]
+    phone = {"width": 390, "height": 844}
+    desktop = {"width": 1280, "height": 900}
+    vendor = _sign_in(browser.new_context(viewport=phone), server, "vendor", errors, room)
+    moderator = _sign_in(browser.new_context(viewport=desktop), server, "moderator", errors, room)
+    agency = _sign_in(browser.new_context(viewport=desktop), server, "agency", errors, room)
+    for page in (vendor, moderator, agency):
+        expect(page.get_by_role("status").filter(has_text="Connected")).to_be_visible()
+
+    # Addressed to UNICEF with the name hidden: the agency still sees who asked.
+    hidden = f"How do you pay local suppliers? {time.time_ns()}"
+    vendor.get_by_label("Addressed to").select_option(label="UNICEF")
+    vendor.get_by_label("Hide my name from the audience").check()
+    _ask(vendor, hidden)
+    in_panel = _question(agency, "agency-questions", hidden)
+    expect(in_panel).to_contain_text("Grace Banda")
+    expect(in_panel).to_contain_text("To UNICEF")
+    _question(moderator, "queue", hidden).get_by_role("button", name="Approve", exact=True).click()
+    # The agency answers in writing; the vendor reads the answer.
+    in_panel.get_by_label("Written answer").fill("Within 30 days of delivery.")
+    in_panel.get_by_role("button", name="Post answer").click()
+    expect(_question(vendor, "questions", hidden)).to_contain_text("Within 30 days of delivery.")
+    expect(_question(vendor, "questions", hidden)).to_contain_text("Answered")
+
+    # A duplicate is merged into the first question and leaves the asker's list.
+    duplicate = f"When do you pay local suppliers? {time.time_ns()}"
+    vendor.get_by_label("Hide my name from the audience").uncheck()
+    _ask(vendor, duplicate)
+    expect(_question(vendor, "mine", duplicate)).to_be_visible()
+    target_id = _question(moderator, "questions", hidden).get_attribute("data-id")
+    in_queue = _question(moderator, "queue", duplicate)
+    in_queue.get_by_label("Merge into").focus()
+    in_queue.get_by_label("Merge into").select_option(value=target_id)
+    in_queue.get_by_role("button", name="Merge", exact=True).click()
+    expect(vendor.locator("#mine")).not_to_contain_text(duplicate)
+    expect(moderator.locator("#queue")).not_to_contain_text(duplicate)
+
+    # Pin, then mute the asker: they are told, and cannot ask until unmuted.
+    on_list = _question(moderator, "questions", hidden)
+    on_list.get_by_role("button", name="Pin", exact=True).click()
+    expect(_question(vendor, "questions", hidden)).to_contain_text("Pinned")
+    on_list.get_by_role("button", name="Mute this person").click()
+    expect(vendor.get_by_role("alert").filter(has_text="muted you")).to_be_visible()
+    expect(vendor.get_by_role("button", name="Ask", exact=True)).to_be_disabled()
+    on_list.get_by_role("button", name="Unmute this person").click()
+    expect(vendor.get_by_role("button", name="Ask", exact=True)).to_be_enabled()
+
+    # Open mode: questions are on the list at once.
+    moderator.get_by_label("Pre-moderated: questions wait in the queue").uncheck()
+    expect(vendor.locator("#qa-mode")).to_have_text("Questions appear as soon as they are asked.")
+    direct = f"Is there a minimum turnover? {time.time_ns()}"
+    _ask(vendor, direct)
+    expect(_question(vendor, "questions", direct)).to_be_visible()
+
+    # The fourth question within a minute is refused with the server's message; the text
+    # stays in the box so nothing typed is lost.
+    refused = f"One question too many {time.time_ns()}"
+    _ask(vendor, refused)
+    expect(vendor.get_by_role("alert").filter(has_text="too quickly")).to_be_visible()
+    expect(vendor.get_by_label("Your question", exact=True)).to_have_value(refused)
+    expect(moderator.locator("#questions")).not_to_contain_text(refused)
+
+    # Too long: said at once, nothing sent.
+    vendor.get_by_label("Your question", exact=True).evaluate(
+        "(box) => { box.removeAttribute('maxlength'); }"
+    )
+    _ask(vendor, "x" * 501)
+    expect(vendor.get_by_role("alert").filter(has_text="at most 500")).to_be_visible()
     assert errors == []
