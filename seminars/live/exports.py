@@ -151,3 +151,34 @@ def as_xlsx(rows: list[list[object]]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def faq_published(session: Session) -> bool:
+    """Whether the session's answered questions are published as an FAQ.
+
+    Publication is a flag on the session that an organiser or moderator sets; the field
+    (``Session.faq_published``) belongs to the seminars models and is read defensively here
+    so the page can ship before the field does.
+    """
+    return bool(getattr(session, "faq_published", False))
+
+
+def faq_questions(*, session: Session) -> list[dict]:
+    """Answered questions without anything that names the asker. One query."""
+    questions = (
+        Question.objects.filter(
+            session=session, state=Question.State.ANSWERED, merged_into__isnull=True
+        )
+        .select_related("addressed_agency")
+        .order_by("-vote_count", "created_at", "pk")
+    )
+    return [
+        {
+            "text": question.text,
+            "language": question.language,
+            "agency": question.addressed_agency,
+            "answer_text": question.answer_text,
+            "answered_live": question.answered_live,
+        }
+        for question in questions
+    ]

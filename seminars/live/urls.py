@@ -11,4 +11,5 @@ urlpatterns = [
     path(f"{_session}join/<str:token>/", views.room_join, name="join"),
     path(f"{_session}questions.csv", views.export_csv, name="export_csv"),
     path(f"{_session}questions.xlsx", views.export_xlsx, name="export_xlsx"),
+    path(f"{_session}faq/", views.faq, name="faq"),
 ]

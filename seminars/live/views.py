@@ -10,7 +10,7 @@ from datetime import datetime
 import segno
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -117,6 +117,10 @@ def shown_time(moment: datetime, zone: zoneinfo.ZoneInfo) -> ShownTime:
     return ShownTime(moment.astimezone(zone), zone.key)
 
 
+def url_for(name: str, session: Session) -> str:
+    return reverse(name, kwargs={"slug": session.seminar.slug, "session_id": session.pk})
+
+
 def _session_agencies(session: Session) -> list[Organization]:
     return list(session.agencies.order_by("acronym", "name", "pk"))
 
@@ -199,6 +203,7 @@ def live_room(request: HttpRequest, slug: str, session_id: int):
         "can_export": can_moderate or bool(panel_agencies),
         "form": AskForm(session=session, agencies=agencies) if can_ask else None,
         "client": _client_config(request, session, agencies, token),
+        "faq_url": url_for("live:faq", session) if exports.faq_published(session) else "",
         **_times(session, request),
     }
     return render(request, "live/room.html", context)
@@ -345,3 +350,21 @@ def export_csv(request: HttpRequest, slug: str, session_id: int):
 @require_GET
 def export_xlsx(request: HttpRequest, slug: str, session_id: int):
     return _export(request, slug, session_id, fmt="xlsx")
+
+
+def faq(request: HttpRequest, slug: str, session_id: int):
+    """Answered questions of a session as an anonymised FAQ: no names, no votes, no
+    dismissed or pending questions. Shown only once an organiser or moderator publishes it
+    (``Session.faq_published``; until that field exists, never)."""
+    session = get_visible_session(request, slug, session_id)
+    if not exports.faq_published(session):
+        raise Http404
+    return render(
+        request,
+        "live/faq.html",
+        {
+            "seminar": session.seminar,
+            "session": session,
+            "questions": exports.faq_questions(session=session),
+        },
+    )

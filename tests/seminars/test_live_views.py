@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from seminars.live.services import room_invite_create
 from seminars.live.views import ROOM_TOKENS_KEY
-from seminars.models import RoomDevice, Seminar
+from seminars.models import Question, RoomDevice, Seminar, Session
 from tests import factories
 
 
@@ -266,3 +266,49 @@ def test_join_link_of_a_draft_seminar_is_not_found(client, room):
     invite = room_invite_create(session_id=room.session.pk)
     assert client.get(url("join", room.session, token=invite)).status_code == 404
     assert not RoomDevice.objects.exists()
+
+
+# ---- the anonymised FAQ ---------------------------------------------------------------
+
+
+def test_faq_is_not_shown_until_published(client, room):
+    Question.objects.create(
+        session=room.session, author=room.vendor, text="Answered", language="en", state="answered"
+    )
+    assert client.get(url("faq", room.session)).status_code == 404
+
+
+def test_published_faq_lists_answered_questions_and_never_who_asked(
+    client, room, monkeypatch, django_assert_num_queries
+):
+    # Session.faq_published is not a model field yet (see seminars/live/exports.py).
+    monkeypatch.setattr(Session, "faq_published", True, raising=False)
+    room.vendor.first_name, room.vendor.last_name = "Grace", "Banda"
+    room.vendor.save()
+
+    def ask(text, state, **extra):
+        Question.objects.create(
+            session=room.session, author=room.vendor, text=text, language="en", state=state,
+            **extra,
+        )  # fmt: skip
+
+    ask("Do you buy <script>x</script> locally?", "answered", answer_text="Yes, often.")
+    ask("Answered on stage", "answered", answered_live=True, addressed_agency=room.agency_a)
+    ask("Still waiting", "pending")
+    ask("Rude", "dismissed")
+    ask("Not answered yet", "approved")
+    with django_assert_num_queries(3):  # seminar, session, questions (anonymous visitor)
+        response = client.get(url("faq", room.session))
+    page = response.content.decode()
+    assert "Do you buy &lt;script&gt;x&lt;/script&gt; locally?" in page
+    assert "Yes, often." in page
+    assert "Answered on stage" in page and "to UNA" in page
+    assert "Answered live during the session." in page
+    for absent in ("Still waiting", "Rude", "Not answered yet", "Grace", "Banda"):
+        assert absent not in page
+
+
+def test_published_faq_of_a_draft_seminar_stays_hidden(client, room, monkeypatch):
+    monkeypatch.setattr(Session, "faq_published", True, raising=False)
+    Seminar.objects.filter(pk=room.seminar.pk).update(status=Seminar.Status.DRAFT)
+    assert client.get(url("faq", room.session)).status_code == 404
