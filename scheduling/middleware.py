@@ -2,7 +2,7 @@ import zoneinfo
 
 from django.utils.cache import patch_vary_headers
 
-from scheduling.timezones import is_known_zone
+from scheduling.timezones import canonical_zone_name, is_known_zone
 
 VIEWER_TZ_COOKIE = "viewer_tz"
 # A year: the zone someone lives in rarely changes; the browser script refreshes it anyway.
@@ -15,7 +15,8 @@ class ViewerTimeZoneMiddleware:
     ``?tz=Area/City`` wins and is remembered in the ``viewer_tz`` cookie, then that cookie
     (set by static/js/timezone.js from the browser's zone, or by an earlier ``?tz=``). An
     unknown zone is kept in ``request.viewer_zone_error`` so the page can say so; it never
-    raises. An empty ``?tz=`` counts as absent.
+    raises. An empty ``?tz=`` counts as absent. Legacy aliases that browsers report
+    (``Asia/Katmandu``) are shown under their present-day name.
     """
 
     def __init__(self, get_response):
@@ -29,12 +30,12 @@ class ViewerTimeZoneMiddleware:
         remember = False
         if requested:
             if is_known_zone(requested):
-                request.viewer_zone = zoneinfo.ZoneInfo(requested)
+                request.viewer_zone = zoneinfo.ZoneInfo(canonical_zone_name(requested))
                 remember = requested != cookie
             else:
                 request.viewer_zone_error = requested[:64]
         elif cookie and is_known_zone(cookie):
-            request.viewer_zone = zoneinfo.ZoneInfo(cookie)
+            request.viewer_zone = zoneinfo.ZoneInfo(canonical_zone_name(cookie))
         response = self.get_response(request)
         if remember:
             response.set_cookie(

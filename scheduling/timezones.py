@@ -10,6 +10,7 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from importlib import resources
 
 import pytz
 from django.utils.translation import gettext as _
@@ -107,3 +108,32 @@ def selectable_zones() -> tuple[str, ...]:
     ``?tz=`` and the cookie; they are just not listed."""
     names = {name for zones in pytz.country_timezones.values() for name in zones}
     return tuple(sorted((names & all_zones()) | {"UTC"}))
+
+
+@lru_cache(maxsize=1)
+def _zone_links() -> dict[str, str]:
+    """Alias → target from the tz database's link lines (``L Asia/Kathmandu Asia/Katmandu``)
+    in the pinned tzdata package."""
+    text = resources.files("tzdata.zoneinfo").joinpath("tzdata.zi").read_text()
+    links = {}
+    for line in text.splitlines():
+        if line.startswith("L "):
+            _marker, target, alias = line.split()[:3]
+            links[alias] = target
+    return links
+
+
+def canonical_zone_name(name: str) -> str:
+    """The present-day name of a legacy alias (``Asia/Katmandu`` → ``Asia/Kathmandu``,
+    ``US/Eastern`` → ``America/New_York``); other names unchanged.
+
+    Browsers report ICU's names, many of them old aliases. Names some country uses are kept
+    even when the database links them elsewhere (``Africa/Kampala`` stays, though it is a link
+    to ``Africa/Nairobi``), because people recognise their own city.
+    """
+    links, listed = _zone_links(), set(selectable_zones())
+    seen = set()
+    while name not in listed and name in links and name not in seen:
+        seen.add(name)
+        name = links[name]
+    return name

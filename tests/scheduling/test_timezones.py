@@ -11,7 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scheduling.timezones import WallClockError, get_zone, to_utc, utc_offset_label
+from scheduling.timezones import (
+    WallClockError,
+    canonical_zone_name,
+    get_zone,
+    to_utc,
+    utc_offset_label,
+)
 
 ZONES = sorted(zoneinfo.available_timezones())
 zones = st.sampled_from(ZONES)
@@ -154,3 +160,24 @@ def test_a_gap_is_at_most_a_day_so_an_hour_later_usually_exists():
     later = to_utc(datetime(2030, 3, 31, 3, 0), madrid)
     assert later == datetime(2030, 3, 31, 1, 0, tzinfo=UTC)
     assert later - to_utc(datetime(2030, 3, 31, 1, 59), madrid) == timedelta(minutes=1)
+
+
+@pytest.mark.parametrize(
+    ("name", "canonical"),
+    [
+        ("Asia/Katmandu", "Asia/Kathmandu"),
+        ("Asia/Calcutta", "Asia/Kolkata"),
+        ("Europe/Kiev", "Europe/Kyiv"),
+        ("US/Eastern", "America/New_York"),
+        ("Africa/Kampala", "Africa/Kampala"),  # a country's own zone name is kept
+        ("Etc/GMT-3", "Etc/GMT-3"),
+        ("Africa/Nairobi", "Africa/Nairobi"),
+    ],
+)
+def test_legacy_aliases_get_their_present_name(name, canonical):
+    assert canonical_zone_name(name) == canonical
+
+
+def test_every_alias_resolves_to_a_known_zone():
+    for name in ZONES:
+        assert canonical_zone_name(name) in ZONES

@@ -1,0 +1,103 @@
+"""The viewer-zone script in a real browser: detection, one reload, the selector remembered."""
+
+import os
+import shutil
+from datetime import date, datetime
+
+import pytest
+
+from tests.conftest import _service_missing
+from tests.factories import SeminarFactory, SessionFactory
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+# PostgreSQL: with SQLite's shared in-memory test database, Django's live-server threads leak
+# a connection per test (a ResourceWarning, an error under filterwarnings=error). CI runs on
+# PostgreSQL, where these tests run; locally they skip without DATABASE_URL.
+pytestmark = [pytest.mark.browser, pytest.mark.postgres]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not shutil.which(CHROMIUM):
+        _service_missing(f"needs chromium at {CHROMIUM} (Debian package chromium)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop running in this thread, which Django takes
+    # for async code and refuses ORM calls in; the test code itself is synchronous.
+    # https://github.com/microsoft/playwright-pytest/issues/29
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            yield launched
+            launched.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def agenda_url(live_server, transactional_db):
+    seminar = SeminarFactory(slug="browser", starts_on=date(2030, 3, 4), ends_on=date(2030, 3, 5))
+    SessionFactory(
+        seminar=seminar,
+        title="Live Q&A",
+        starts_at=datetime(2030, 3, 4, 14, 30, tzinfo=seminar.zone),
+        ends_at=datetime(2030, 3, 4, 15, 30, tzinfo=seminar.zone),
+    )
+    return f"{live_server.url}/seminars/browser/"
+
+
+def test_browser_zone_is_detected_and_the_page_reloads_once(browser, agenda_url):
+    context = browser.new_context(timezone_id="Asia/Kathmandu")
+    page = context.new_page()
+    documents = []
+    page.on("request", lambda r: documents.append(r.url) if r.resource_type == "document" else None)
+    page.goto(agenda_url)
+    page.wait_for_selector('[data-viewer-zone="Asia/Kathmandu"]')
+    text = page.inner_text(".agenda")
+    assert "UTC+05:45" in text
+    assert "17:15" in text  # 14:30 in Nairobi
+    # Chromium reports ICU's legacy name (Asia/Katmandu); the server shows the present one.
+    cookie = {c["name"]: c["value"] for c in context.cookies()}["viewer_tz"]
+    assert cookie.strip('"') in {"Asia/Kathmandu", "Asia/Katmandu"}
+    page.wait_for_timeout(300)
+    assert documents == [agenda_url, agenda_url], "the page is loaded, then reloaded once"
+    context.close()
+
+
+def test_chosen_zone_is_remembered_over_the_detected_one(browser, agenda_url):
+    context = browser.new_context(timezone_id="Asia/Kathmandu")
+    page = context.new_page()
+    page.goto(agenda_url)
+    page.wait_for_selector('[data-viewer-zone="Asia/Kathmandu"]')
+    page.get_by_label("Show times also in this time zone").select_option("Pacific/Fiji")
+    page.get_by_role("button", name="Show times").click()
+    page.wait_for_selector('[data-viewer-zone="Pacific/Fiji"]')
+    assert "tz=Pacific%2FFiji" in page.url
+    page.goto(agenda_url)  # no ?tz=: the cookie decides, the script does not overwrite it
+    page.wait_for_selector('[data-viewer-zone="Pacific/Fiji"]')
+    assert "UTC+12:00" in page.inner_text(".agenda")
+    context.close()
+
+
+def test_query_zone_is_not_overridden_by_the_script(browser, agenda_url):
+    context = browser.new_context(timezone_id="America/Lima")
+    page = context.new_page()
+    page.goto(agenda_url + "?tz=Asia/Dhaka")
+    page.wait_for_selector('[data-viewer-zone="Asia/Dhaka"]')
+    page.wait_for_timeout(300)
+    assert "tz=Asia/Dhaka" in page.url
+    assert "UTC+06:00" in page.inner_text(".agenda")
+    context.close()
