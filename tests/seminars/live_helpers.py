@@ -11,6 +11,7 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
+from django.db import connections
 
 from tests import factories
 
@@ -172,3 +173,6 @@ async def live_socket(
         # any) is the one worth seeing.
         with contextlib.suppress(Exception, asyncio.CancelledError):
             await communicator.disconnect()
+        # The consumer's database thread keeps its connection open; PostgreSQL would then
+        # refuse to drop the test database at the end of the run.
+        await database_sync_to_async(connections.close_all)()

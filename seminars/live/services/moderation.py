@@ -68,7 +68,7 @@ def question_set_state(*, room: Room, viewer: Viewer, question_id: object, state
             raise LiveError("conflict", _("The question is already in that state."))
         if state == State.HIGHLIGHTED:
             previous = (
-                Question.objects.select_for_update()
+                Question.objects.select_for_update(of=("self",))
                 .select_related("author", "author_device")
                 .filter(session_id=room.session_id, state=State.HIGHLIGHTED)
                 .exclude(pk=question.pk)
