@@ -1,0 +1,1 @@
+"""Benchmark harness for OpenIPS (see bench/README.md and BENCHMARKS.md)."""

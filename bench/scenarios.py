@@ -1,0 +1,116 @@
+"""The runs besides the fan-out sweep: restart mid-run, idle connections, HTTP pages."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from bench import fanout, httpload, procs
+from bench.configs import OpenIPSConfig
+from bench.loadgen import LoadGen
+
+
+def restart_mid_run(
+    config: OpenIPSConfig, *, clients: int, rate: float, duration: float, cores: set[int]
+) -> dict:
+    """Two server processes share the room; one is restarted while events flow.
+
+    Its clients reconnect (to the other process first, the list is round-robin) with
+    ``?last_seq=`` and get a replay of what they missed. Loss must be zero.
+    """
+    servers = config.start_servers(2)
+    ports = [s.port for s in servers]
+    restarted: dict = {}
+    try:
+        target, publisher = config.prepare(ports, clients)
+        load = LoadGen(target, clients, workers=fanout.workers_for(clients), cores=cores)
+        try:
+            connect = load.connect()
+
+            def restart() -> None:
+                started = time.monotonic()
+                config.restart(servers[0])
+                restarted["seconds_down"] = round(time.monotonic() - started, 2)
+
+            timer = threading.Timer(duration / 3, restart)
+            timer.start()
+            step = load.step(
+                publisher, rate=rate, duration=duration, server_pids=[s.pid for s in servers]
+            )
+            timer.join(120)
+        finally:
+            load.close()
+    finally:
+        for server in servers:
+            server.stop()
+    step.update(connect=connect, restart=restarted, servers=2, passed=step["lost"] == 0)
+    print(
+        f"  restart: lost={step['lost']} reconnects={step['reconnects']} "
+        f"p99={step['p99_ms']} max={step['max_ms']} ms",
+        flush=True,
+    )
+    return step
+
+
+def idle_connections(config, *, clients: int, cores: set[int], hold: float = 5.0) -> dict:
+    """How many sockets one server process holds, and the memory each costs."""
+    [server] = config.start_servers(1)
+    try:
+        time.sleep(1.0)
+        before = procs.rss_bytes(server.pid)
+        target, publisher = config.prepare([server.port], clients)
+        load = LoadGen(target, clients, workers=fanout.workers_for(clients), cores=cores)
+        try:
+            connect = load.connect()
+            time.sleep(hold)  # connections settle (hello, snapshot, presence) and stay open
+            after = procs.rss_bytes(server.pid)
+            cpu_idle_start = procs.cpu_seconds(server.pid)
+            time.sleep(hold)
+            cpu_idle = (procs.cpu_seconds(server.pid) - cpu_idle_start) / hold
+            reconnects = sum(r.get("reconnects", 0) for r in load.ask("stats", {}))
+        finally:
+            load.close()
+            publisher.close()
+    finally:
+        server.stop()
+    result = {
+        "config": config.name,
+        "clients": clients,
+        "connected": connect["connected"],
+        "failed": connect["failed"],
+        "connect_seconds": connect["seconds"],
+        "reconnects_while_idle": reconnects,
+        "rss_before_mib": round(before / 2**20, 1),
+        "rss_after_mib": round(after / 2**20, 1),
+        "rss_per_connection_kib": round((after - before) / 1024 / max(clients, 1), 1),
+        "idle_cpu_pct": round(cpu_idle * 100, 1),
+    }
+    print(f"  idle {config.name}: {result}", flush=True)
+    return result
+
+
+def http_pages(config: OpenIPSConfig, *, cores: set[int], seconds: float) -> dict:
+    """Requests/s of product pages against /bench/minimal/ in the same server process."""
+    slug = config.publisher_process.call(cmd="seed_http")["slug"]
+    [server] = config.start_servers(1)
+    try:
+        pages = {
+            "minimal": "/bench/minimal/",
+            "agenda": f"/seminars/{slug}/",
+        }
+        for path in pages.values():  # warm up: imports, template compilation, connections
+            httpload.measure(server.port, path, cores=cores, concurrency=2, seconds=1.0)
+        figures = {
+            name: httpload.measure(server.port, path, cores=cores, seconds=seconds)
+            for name, path in pages.items()
+        }
+    finally:
+        server.stop()
+    minimal = figures["minimal"]["requests_per_s"] or 1
+    for name, figure in figures.items():
+        figure["overhead_ratio"] = round(minimal / max(figure["requests_per_s"], 0.1), 2)
+        print(f"  http {name}: {figure}", flush=True)
+    figures["registration_submit"] = {
+        "skipped": "registration's submission view is not routed in registration/urls.py yet"
+    }
+    return figures
