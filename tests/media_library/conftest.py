@@ -153,6 +153,12 @@ def sample_mp4(media_dir) -> Path:
 
 
 @pytest.fixture(scope="session")
+def premiere_mp4(media_dir) -> Path:
+    """Long enough that a late joiner is still inside the premiere when checked."""
+    return make_video(media_dir / "premiere.mp4", seconds=24)
+
+
+@pytest.fixture(scope="session")
 def long_mp4(media_dir) -> Path:
     """Long enough that processing is still running when a test kills its worker."""
     return make_video(media_dir / "long.mp4", seconds=40)

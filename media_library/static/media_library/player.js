@@ -52,6 +52,8 @@ class Player {
     this.hls = null;
     this.watched = 0;
     this.lastTime = null;
+    this.seekStartedAt = null;
+    this.seekLead = 0.3;
     this.lowBandwidth = localStorage.getItem(LOW_BANDWIDTH_KEY) === "1";
     this.lowBandwidthBox.checked = this.lowBandwidth;
     this.bind();
@@ -69,6 +71,11 @@ class Player {
     this.captionSelect?.addEventListener("change", () => this.showCaptions());
     this.video.addEventListener("timeupdate", () => this.countWatched());
     this.video.addEventListener("playing", () => (this.joinButton.hidden = true));
+    this.video.addEventListener("seeked", () => {
+      if (!this.seekStartedAt) return;
+      this.seekLead = Math.min(3, (performance.now() - this.seekStartedAt) / 1000);
+      this.seekStartedAt = null;
+    });
     window.addEventListener("pagehide", () => this.beacon(true));
   }
 
@@ -109,10 +116,12 @@ class Player {
   }
 
   correctDrift() {
-    if (this.video.paused || this.video.readyState < 2) return;
+    if (this.video.paused || this.video.readyState < 3 || this.seekStartedAt) return;
     const drift = this.expected() - this.video.currentTime;
     if (Math.abs(drift) > DRIFT_SEEK_SECONDS) {
-      this.video.currentTime = this.expected();
+      // A seek takes time to buffer: aim as far ahead as the last seek took.
+      this.seekStartedAt = performance.now();
+      this.video.currentTime = Math.min(this.duration, this.expected() + this.seekLead);
       this.video.playbackRate = 1;
     } else if (Math.abs(drift) > DRIFT_NUDGE_SECONDS) {
       this.video.playbackRate = drift > 0 ? 1.05 : 0.95;
