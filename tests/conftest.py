@@ -44,6 +44,19 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _private_media_in_tmp(settings, tmp_path_factory):
+    """Private media (presentations, e.g. from the demo) go to a temporary folder, never into
+    the working tree. Media library tests point it at S3 (moto) or their own folder."""
+    if settings.STORAGES["private_media"]["BACKEND"].endswith("FileSystemStorage"):
+        root = tmp_path_factory.mktemp("private_media")
+        settings.PRIVATE_MEDIA_ROOT = root
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "private_media": {**settings.STORAGES["private_media"], "OPTIONS": {"location": root}},
+        }
+
+
+@pytest.fixture(autouse=True)
 def _clean_cache():
     from django.core.cache import cache
 

@@ -248,10 +248,11 @@ def _store(asset: MediaAsset, folder: Path, outputs: list[dict]) -> None:
             prefix + relative,
             path,
             content_type=CONTENT_TYPES.get(path.suffix, "application/octet-stream"),
-            # Segments never change once written; playlists are re-signed per request.
-            cache_control="private, max-age=86400"
-            if path.suffix == ".ts"
-            else "private, max-age=60",
+            # Segment keys belong to one asset version and never change, so a CDN may keep
+            # them; access is still gated by the signature. Playlists are re-signed per request.
+            cache_control="public, max-age=31536000, immutable"
+            if path.suffix in {".ts", ".jpg"}
+            else "no-cache",
         )
         if index % 10 == 0 or index == len(files):
             _heartbeat(asset, 90 + int(10 * index / len(files)) - 1)
