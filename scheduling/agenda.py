@@ -48,6 +48,7 @@ class AgendaDay:
 
 @dataclass
 class Agenda:
+    seminar_slug: str
     seminar_zone: str
     viewer_zone: str | None
     days: list[AgendaDay]
@@ -111,6 +112,7 @@ def build_agenda(
         for day, group in groupby(items, key=lambda item: item.shown_clock.start.date())
     ]
     return Agenda(
+        seminar_slug=seminar.slug,
         seminar_zone=seminar.time_zone,
         viewer_zone=viewer_zone.key if viewer_zone else None,
         days=days,

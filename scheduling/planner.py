@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytz
+from django.utils.translation import gettext as _
 
 STEP = timedelta(minutes=30)
 DEFAULT_WORKING_START = time(8)
@@ -43,7 +44,7 @@ class WorkingHours:
 
     def __post_init__(self):
         if self.end <= self.start:
-            raise PlannerError("Working hours must end after they start.")
+            raise PlannerError(_("Working hours must end after they start."))
 
 
 @dataclass
@@ -94,12 +95,14 @@ def audience_zones(audience: Mapping[str, float]) -> list[ZoneShare]:
     weights = {code.upper(): float(weight) for code, weight in audience.items() if weight > 0}
     total = sum(weights.values())
     if total <= 0:
-        raise PlannerError("Give at least one country a weight above zero.")
+        raise PlannerError(_("Give at least one country a weight above zero."))
     shares = []
     for code, weight in weights.items():
         zones = pytz.country_timezones.get(code)
         if not zones:
-            raise PlannerError(f"No time zones are known for country code {code!r}.")
+            raise PlannerError(
+                _("No time zones are known for country code “%(code)s”.") % {"code": code}
+            )
         for zone in zones:
             shares.append(ZoneShare(code, zone, weight / total / len(zones)))
     return shares
@@ -143,7 +146,7 @@ def plan_sessions(
     """Rank the day's start times for ``audience`` and propose a repeat. No side effects."""
     hours = hours or WorkingHours()
     if length <= timedelta(0) or length > timedelta(hours=12):
-        raise PlannerError("A session lasts more than 0 minutes and at most 12 hours.")
+        raise PlannerError(_("A session lasts more than 0 minutes and at most 12 hours."))
     zone = zoneinfo.ZoneInfo(seminar_zone)
     shares = audience_zones(audience)
     candidates = [evaluate(start, length, shares, hours) for start in day_starts(on, zone)]

@@ -138,7 +138,7 @@ def test_time_bands(local, band):
 
 @pytest.mark.parametrize(
     ("audience", "message"),
-    [({}, "at least one country"), ({"KE": 0}, "at least one country"), ({"XX": 5}, "'XX'")],
+    [({}, "at least one country"), ({"KE": 0}, "at least one country"), ({"XX": 5}, "“XX”")],
 )
 def test_bad_audiences_are_rejected_clearly(audience, message):
     with pytest.raises(PlannerError, match=message):

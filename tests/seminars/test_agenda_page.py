@@ -70,6 +70,7 @@ def test_chosen_zone_is_remembered_in_a_cookie(client, nairobi_seminar):
     response = client.get(detail(nairobi_seminar), {"tz": "America/Lima"})
     cookie = response.cookies[VIEWER_TZ_COOKIE]
     assert cookie.value == "America/Lima"
+    assert "Cookie" in response["Vary"]  # shared caches must not mix viewers' zones
     assert cookie["samesite"] == "Lax"
     assert int(cookie["max-age"]) > 30 * 24 * 3600
     # The next visit without ?tz= shows Lima from the cookie.
