@@ -3,6 +3,10 @@
 Attendees never join the moderators' group; an agency presenter joins only their agency's.
 """
 
+import zlib
+
+from django.db import connections
+
 ATTENDEE = "attendee"
 AGENCY = "agency"
 MODERATOR = "moderator"
@@ -25,6 +29,14 @@ def level_keys(agency_ids: list[int] | tuple[int, ...]) -> list[str]:
     return ["attendees", "moderators", *(f"agency-{a}" for a in agency_ids)]
 
 
+def _database_tag() -> str:
+    """A short tag of the database: session ids are only unique within one database, and
+    Redis pub/sub channels are shared by everything using the server (other deployments,
+    parallel test runs), so two rooms with the same id must not share a group."""
+    name = str(connections["default"].settings_dict.get("NAME", ""))
+    return f"{zlib.crc32(name.encode()):08x}"
+
+
 def group_name(session_id: int, key: str) -> str:
     """Channels group of one room feed (ASCII, under 100 characters)."""
-    return f"live.s{session_id}.{key}"
+    return f"live.{_database_tag()}.s{session_id}.{key}"
