@@ -2,6 +2,7 @@
 // agency panels. User text is only ever set with textContent. Protocol:
 // docs/websocket-protocol.md.
 import { RoomSocket, format, readConfig } from "./socket.js";
+import { actionFrame, fillMergeTargets, fillModeratorActions } from "./moderation.js";
 import { PUBLIC_STATES, RoomStore } from "./store.js";
 
 const config = readConfig();
@@ -120,31 +121,8 @@ function fillQuestion(li, question, listName) {
   vote.textContent = question.voted ? T.voted : T.vote;
   vote.dataset.voted = question.voted ? "true" : "false";
   const actions = li.querySelector(".mod-actions");
-  if (actions && actions.dataset.kind === "moderator") fillModeratorActions(actions, question);
-}
-
-function fillModeratorActions(actions, question) {
-  const state = question.state;
-  const show = {
-    approve: state === "pending",
-    dismiss: state !== "dismissed",
-    highlight: state !== "highlighted" && state !== "dismissed",
-    offscreen: state === "highlighted",
-    answer: state === "approved" || state === "highlighted" || state === "pending",
-    reopen: state === "dismissed" || state === "answered",
-    pin: !question.pinned && state !== "dismissed",
-    unpin: Boolean(question.pinned),
-    mute: Boolean(question.author && question.author.key && !question.mine),
-  };
-  for (const button of actions.querySelectorAll("button[data-action]")) {
-    const action = button.dataset.action;
-    if (action in show) button.hidden = !show[action];
-  }
-  const mute = actions.querySelector('[data-action="mute"]');
-  if (mute && question.author) {
-    const isMuted = store.mutedPeople.has(question.author.key);
-    mute.textContent = isMuted ? T.unmute : mute.dataset.label;
-    mute.dataset.muted = String(isMuted);
+  if (actions && actions.dataset.kind === "moderator") {
+    fillModeratorActions(actions, question, store, T);
   }
 }
 
@@ -290,43 +268,6 @@ function onAsk(event) {
 
 // ---- buttons ----------------------------------------------------------------------------
 
-const REOPEN_TO = { dismissed: "pending", answered: "approved" };
-
-function actionFrame(action, question, li) {
-  const id = question.id;
-  switch (action) {
-    case "approve":
-      return { type: "question.set_state", question_id: id, state: "approved" };
-    case "dismiss":
-      return { type: "question.set_state", question_id: id, state: "dismissed" };
-    case "highlight":
-      return { type: "question.set_state", question_id: id, state: "highlighted" };
-    case "offscreen":
-      return { type: "question.set_state", question_id: id, state: "approved" };
-    case "answer":
-      return { type: "question.set_state", question_id: id, state: "answered" };
-    case "answer-live":
-      return { type: "question.answer", question_id: id, live: true };
-    case "reopen":
-      return { type: "question.set_state", question_id: id, state: REOPEN_TO[question.state] };
-    case "pin":
-    case "unpin":
-      return { type: "question.pin", question_id: id, pinned: action === "pin" };
-    case "mute":
-      return {
-        type: "person.mute",
-        person: question.author.key,
-        muted: li.querySelector('[data-action="mute"]').dataset.muted !== "true",
-      };
-    case "merge": {
-      const target = Number(li.querySelector('[data-field="merge-target"]').value);
-      return target ? { type: "question.merge", question_id: id, into_id: target } : null;
-    }
-    default:
-      return null;
-  }
-}
-
 function onClick(event) {
   const button = event.target.closest("button");
   const li = button && button.closest("li.question");
@@ -352,20 +293,6 @@ function onSubmitAnswer(event) {
   if (send({ type: "question.answer", question_id: Number(li.dataset.id), text })) {
     field.value = "";
   }
-}
-
-// The merge target list is filled when it is opened, not on every render.
-function onFocusMerge(event) {
-  const select = event.target;
-  if (!select.matches || !select.matches('[data-field="merge-target"]')) return;
-  const own = Number(select.closest("li.question").dataset.id);
-  const chosen = select.value;
-  select.replaceChildren(new Option(T.mergeChoose, ""));
-  for (const question of store.list((q) => q.id !== own && q.state !== "dismissed", "oldest")) {
-    const label = `#${question.id} ${question.text.slice(0, 60)}`;
-    select.append(new Option(label, String(question.id))); // Option() sets text, not HTML
-  }
-  select.value = chosen;
 }
 
 // ---- countdown --------------------------------------------------------------------------
@@ -396,8 +323,8 @@ function start() {
     if (!list) continue;
     list.addEventListener("click", onClick);
     list.addEventListener("submit", onSubmitAnswer);
-    list.addEventListener("focusin", onFocusMerge);
-    list.addEventListener("pointerdown", (event) => onFocusMerge(event));
+    list.addEventListener("focusin", (event) => fillMergeTargets(event, store, T));
+    list.addEventListener("pointerdown", (event) => fillMergeTargets(event, store, T));
   }
   for (const radio of document.querySelectorAll('input[name="sort"]')) {
     radio.addEventListener("change", () => {
