@@ -240,3 +240,15 @@ def test_feed_query_count_does_not_grow_with_sessions(
     with django_assert_num_queries(3):
         response = client.get(feed_url(madrid_seminar))
     assert len(icalendar.Calendar.from_ical(response.content).walk("VEVENT")) == count
+
+
+def test_demo_feed_parses_with_both_parsers(client, db):
+    from django.core.management import call_command
+
+    call_command("seed_demo")
+    body = client.get(reverse("scheduling_seminar:calendar", kwargs={"slug": "demo"})).content
+    events = icalendar.Calendar.from_ical(body).walk("VEVENT")
+    assert len(events) == Seminar.objects.get(slug="demo").sessions.count()
+    parsed = vobject.readOne(body.decode())
+    assert len(parsed.vevent_list) == len(events)
+    assert {e.dtstart.value.utcoffset() for e in parsed.vevent_list} == {timedelta(hours=3)}

@@ -240,3 +240,19 @@ def test_seminar_list_query_count_does_not_grow_with_seminars(
     with django_assert_num_queries(1):
         response = client.get(reverse("seminars:list"))
     assert response.content.decode().count("<h2><a href=") == count
+
+
+def test_demo_agenda_meets_the_acceptance_points(client, db):
+    from django.core.management import call_command
+
+    call_command("seed_demo")
+    url = reverse("seminars:detail", kwargs={"slug": "demo"})
+    kathmandu = client.get(url, {"tz": "Asia/Kathmandu"})
+    assert kathmandu.status_code == 200
+    assert "UTC+05:45" in kathmandu.content.decode()
+    unknown = client.get(url, {"tz": "Not/AZone"})
+    assert unknown.status_code == 400
+    assert "is not a time zone we know" in unknown.content.decode()
+    fiji = client.get(url, {"tz": "Pacific/Fiji"}).content.decode()
+    # The 14:30–15:30 Nairobi Q&A crosses midnight in Fiji and is marked so.
+    assert "(+1)" in fiji
