@@ -171,6 +171,11 @@ class Session(models.Model):
         default=True,
         help_text=_("Off: questions are approved on arrival."),
     )
+    faq_published = models.BooleanField(
+        _("publish answered questions as a FAQ"),
+        default=False,
+        help_text=_("Shows the answered questions, without names, on the session's FAQ page."),
+    )
     sequence = models.PositiveIntegerField(
         _("calendar sequence"),
         default=0,

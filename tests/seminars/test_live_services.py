@@ -247,3 +247,21 @@ def test_person_rate_limit_is_shared_through_the_cache():
     assert refused.value.code == "rate_limited"
     person_rate_check(kind="ask", session_id=1, person_key="u2", rate=(2, 60))
     person_rate_check(kind="ask", session_id=2, person_key="u1", rate=(2, 60))
+
+
+@pytest.mark.django_db
+def test_only_moderators_publish_the_faq(room_data):
+    from django.core.exceptions import PermissionDenied
+
+    from seminars.live.services import session_set_faq_published
+    from seminars.models import Session
+
+    with pytest.raises(PermissionDenied):
+        session_set_faq_published(session=room_data.session, user=room_data.vendor, published=True)
+    with pytest.raises(PermissionDenied):
+        session_set_faq_published(
+            session=room_data.session, user=room_data.presenter_a, published=True
+        )
+    assert not Session.objects.get(pk=room_data.session.pk).faq_published
+    session_set_faq_published(session=room_data.session, user=room_data.moderator, published=True)
+    assert Session.objects.get(pk=room_data.session.pk).faq_published

@@ -1,6 +1,7 @@
 """Writes of the live room. Every function here is a service (see HOUSE_STYLE 3)."""
 
 from seminars.live.services.events import event_record, seq_allocate
+from seminars.live.services.faq import session_set_faq_published
 from seminars.live.services.moderation import (
     person_mute,
     question_answer,
@@ -41,5 +42,6 @@ __all__ = [
     "room_token_issue",
     "room_token_verify",
     "seq_allocate",
+    "session_set_faq_published",
     "session_set_moderation",
 ]
