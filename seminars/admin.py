@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from scheduling.timezones import utc_offset_label
 from seminars import permissions
 from seminars.forms import SeminarRoleInlineForm, SeminarRoleInlineFormSet, SessionAdminForm
 from seminars.models import Organization, Seminar, SeminarRole, Session, SessionChange
@@ -145,7 +146,7 @@ class SeminarAdmin(OrganizerScopedAdmin):
 @admin.register(Session)
 class SessionAdmin(OrganizerScopedAdmin):
     form = SessionAdminForm
-    list_display = ["title", "seminar", "kind", "starts_at", "track", "sequence"]
+    list_display = ["title", "seminar", "kind", "starts_in_seminar_zone", "track", "sequence"]
     # RelatedOnly: the filter must not list other organisers' seminars.
     list_filter = [("seminar", admin.RelatedOnlyFieldListFilter), "kind"]
     search_fields = ["title"]
@@ -163,6 +164,12 @@ class SessionAdmin(OrganizerScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         session_save(session=obj)
+
+    @admin.display(description=_("Starts (seminar's time zone)"), ordering="starts_at")
+    def starts_in_seminar_zone(self, obj: Session) -> str:
+        """The admin would show UTC (the server zone); organisers think in the seminar's."""
+        local = obj.starts_at.astimezone(obj.seminar.zone)
+        return f"{local:%Y-%m-%d %H:%M} {obj.seminar.time_zone} ({utc_offset_label(local)})"
 
 
 @admin.register(SessionChange)

@@ -425,3 +425,37 @@ def test_cancelled_and_finished_seminars_stay_listed(client, db):
     SeminarFactory(status=Seminar.Status.FINISHED, title="Done")
     html = client.get(reverse("seminars:list")).content.decode()
     assert "Called off" in html and "Done" in html
+
+
+def test_session_list_shows_times_in_the_seminar_zone(madrid_client, madrid):
+    SessionFactory(
+        seminar=madrid,
+        starts_at=datetime(2030, 3, 30, 10, tzinfo=madrid.zone),
+        ends_at=datetime(2030, 3, 30, 11, tzinfo=madrid.zone),
+    )
+    html = madrid_client.get(reverse("admin:seminars_session_changelist")).content.decode()
+    assert "2030-03-30 10:00 Europe/Madrid (UTC+01:00)" in html
+
+
+def test_seminar_last_day_before_first_day_is_rejected(client, madrid):
+    client.force_login(staff_organizer(madrid))
+    data = {
+        "slug": "backwards",
+        "title": "Backwards",
+        "host": OrganizationFactory().pk,
+        "format": "virtual",
+        "time_zone": "Africa/Nairobi",
+        "starts_on": "2030-05-02",
+        "ends_on": "2030-05-01",
+        "languages": '["en"]',
+        "status": "draft",
+        "personal_data_retention_days": "60",
+        "roles-TOTAL_FORMS": "0",
+        "roles-INITIAL_FORMS": "0",
+        "roles-MIN_NUM_FORMS": "0",
+        "roles-MAX_NUM_FORMS": "1000",
+    }
+    response = client.post(SEMINAR_ADD, data)
+    assert response.status_code == 200
+    assert "The last day cannot be before the first day." in response.content.decode()
+    assert not Seminar.objects.filter(slug="backwards").exists()
