@@ -153,16 +153,6 @@ def as_xlsx(rows: list[list[object]]) -> bytes:
     return buffer.getvalue()
 
 
-def faq_published(session: Session) -> bool:
-    """Whether the session's answered questions are published as an FAQ.
-
-    Publication is a flag on the session that an organiser or moderator sets; the field
-    (``Session.faq_published``) belongs to the seminars models and is read defensively here
-    so the page can ship before the field does.
-    """
-    return bool(getattr(session, "faq_published", False))
-
-
 def faq_questions(*, session: Session) -> list[dict]:
     """Answered questions without anything that names the asker. One query."""
     questions = (

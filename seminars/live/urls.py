@@ -12,4 +12,5 @@ urlpatterns = [
     path(f"{_session}questions.csv", views.export_csv, name="export_csv"),
     path(f"{_session}questions.xlsx", views.export_xlsx, name="export_xlsx"),
     path(f"{_session}faq/", views.faq, name="faq"),
+    path(f"{_session}faq/publish/", views.faq_publish, name="faq_publish"),
 ]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import segno
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,14 +18,19 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from scheduling.timezones import utc_offset_label
 from seminars import permissions
 from seminars.live import conf, exports
 from seminars.live.errors import LiveError
 from seminars.live.forms import AskForm
-from seminars.live.services import room_device_join, room_invite_create, room_token_verify
+from seminars.live.services import (
+    room_device_join,
+    room_invite_create,
+    room_token_verify,
+    session_set_faq_published,
+)
 from seminars.models import Organization, Session
 from seminars.views import get_visible_seminar
 
@@ -203,7 +209,8 @@ def live_room(request: HttpRequest, slug: str, session_id: int):
         "can_export": can_moderate or bool(panel_agencies),
         "form": AskForm(session=session, agencies=agencies) if can_ask else None,
         "client": _client_config(request, session, agencies, token),
-        "faq_url": url_for("live:faq", session) if exports.faq_published(session) else "",
+        "faq_url": url_for("live:faq", session) if session.faq_published else "",
+        "faq_publish_url": url_for("live:faq_publish", session) if can_moderate else "",
         **_times(session, request),
     }
     return render(request, "live/room.html", context)
@@ -355,9 +362,9 @@ def export_xlsx(request: HttpRequest, slug: str, session_id: int):
 def faq(request: HttpRequest, slug: str, session_id: int):
     """Answered questions of a session as an anonymised FAQ: no names, no votes, no
     dismissed or pending questions. Shown only once an organiser or moderator publishes it
-    (``Session.faq_published``; until that field exists, never)."""
+    (``Session.faq_published``)."""
     session = get_visible_session(request, slug, session_id)
-    if not exports.faq_published(session):
+    if not session.faq_published:
         raise Http404
     return render(
         request,
@@ -368,3 +375,18 @@ def faq(request: HttpRequest, slug: str, session_id: int):
             "questions": exports.faq_questions(session=session),
         },
     )
+
+
+@require_POST
+def faq_publish(request: HttpRequest, slug: str, session_id: int):
+    """Show or hide the session's FAQ (moderators and organisers; the service checks again)."""
+    session, login = _moderator_session_or_login(request, slug, session_id)
+    if login:
+        return login
+    published = request.POST.get("publish") == "1"
+    session_set_faq_published(session=session, user=request.user, published=published)
+    if published:
+        messages.success(request, gettext("The answered questions are published as an FAQ."))
+    else:
+        messages.success(request, gettext("The FAQ is no longer shown."))
+    return redirect(url_for("live:room", session) + "#moderation")

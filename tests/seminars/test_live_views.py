@@ -279,10 +279,9 @@ def test_faq_is_not_shown_until_published(client, room):
 
 
 def test_published_faq_lists_answered_questions_and_never_who_asked(
-    client, room, monkeypatch, django_assert_num_queries
+    client, room, django_assert_num_queries
 ):
-    # Session.faq_published is not a model field yet (see seminars/live/exports.py).
-    monkeypatch.setattr(Session, "faq_published", True, raising=False)
+    Session.objects.filter(pk=room.session.pk).update(faq_published=True)
     room.vendor.first_name, room.vendor.last_name = "Grace", "Banda"
     room.vendor.save()
 
@@ -308,7 +307,44 @@ def test_published_faq_lists_answered_questions_and_never_who_asked(
         assert absent not in page
 
 
-def test_published_faq_of_a_draft_seminar_stays_hidden(client, room, monkeypatch):
-    monkeypatch.setattr(Session, "faq_published", True, raising=False)
+def test_published_faq_of_a_draft_seminar_stays_hidden(client, room):
+    Session.objects.filter(pk=room.session.pk).update(faq_published=True)
     Seminar.objects.filter(pk=room.seminar.pk).update(status=Seminar.Status.DRAFT)
     assert client.get(url("faq", room.session)).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["moderator", "organizer"])
+def test_moderators_publish_and_hide_the_faq(client, room, who):
+    client.force_login(getattr(room, who))
+    page = client.get(url("room", room.session)).content.decode()
+    assert "Publish answered questions as an FAQ" in page
+    response = client.post(url("faq_publish", room.session), {"publish": "1"})
+    assert response.status_code == 302
+    room.session.refresh_from_db()
+    assert room.session.faq_published is True
+    assert client.get(url("faq", room.session)).status_code == 200
+    assert "Stop showing the FAQ" in client.get(url("room", room.session)).content.decode()
+    client.post(url("faq_publish", room.session), {"publish": "0"})
+    room.session.refresh_from_db()
+    assert room.session.faq_published is False
+
+
+@pytest.mark.parametrize("who", ["vendor", "presenter_a"])
+def test_vendors_and_presenters_may_not_publish_the_faq(client, room, who):
+    client.force_login(getattr(room, who))
+    assert (
+        "Publish answered questions" not in client.get(url("room", room.session)).content.decode()
+    )
+    assert client.post(url("faq_publish", room.session), {"publish": "1"}).status_code == 403
+    room.session.refresh_from_db()
+    assert room.session.faq_published is False
+
+
+def test_faq_publishing_needs_a_post_and_a_signed_in_moderator(client, room):
+    response = client.post(url("faq_publish", room.session), {"publish": "1"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    client.force_login(room.moderator)
+    assert client.get(url("faq_publish", room.session) + "?publish=1").status_code == 405
+    room.session.refresh_from_db()
+    assert room.session.faq_published is False
