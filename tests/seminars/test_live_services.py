@@ -265,3 +265,20 @@ def test_only_moderators_publish_the_faq(room_data):
     assert not Session.objects.get(pk=room_data.session.pk).faq_published
     session_set_faq_published(session=room_data.session, user=room_data.moderator, published=True)
     assert Session.objects.get(pk=room_data.session.pk).faq_published
+
+
+@pytest.mark.django_db(transaction=True)
+def test_live_demo_fills_the_qa_room_through_the_services():
+    from seminars import demo
+    from seminars.live import demo as live_demo
+
+    context: dict = {}
+    demo.seed(context)
+    live_demo.seed(context)
+    questions = Question.objects.filter(session=context["live_session"])
+    assert questions.count() == 4
+    assert set(questions.values_list("state", flat=True)) == {
+        "pending", "highlighted", "answered", "approved"
+    }  # fmt: skip
+    seqs = RoomEvent.objects.filter(session=context["live_session"]).values_list("seq", flat=True)
+    assert list(seqs) == list(range(1, 12))  # 4 asks, 3 approvals, 2 votes, 1 answer, 1 highlight
