@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import boto3
@@ -196,3 +197,34 @@ def other_agency_session(seminar):
     session = factories.SessionFactory(seminar=seminar)
     session.agencies.add(other)
     return session
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def chromium_path():
+    if not shutil.which(CHROMIUM):
+        _service_missing(f"needs Debian's chromium at {CHROMIUM} (apt-get install chromium)")
+    return CHROMIUM
+
+
+@contextmanager
+def browser_page():
+    """A chromium page. Playwright's sync API runs an event loop in this thread, so every
+    database access of a test happens before this is entered or after it is left."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser.new_page()
+        finally:
+            browser.close()

@@ -2,8 +2,6 @@
 approval → playback in Debian's chromium (Playwright): a late joiner lands on the live
 point, low-bandwidth audio-only mode plays, caption tracks are listed."""
 
-import shutil
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -13,40 +11,10 @@ from django.utils import timezone
 from media_library.models import MediaAsset
 from media_library.services import processing, review
 from seminars.models import Session
-from tests.conftest import _service_missing
 from tests.media_library import helpers
-from tests.media_library.conftest import VTT, make_pdf
+from tests.media_library.conftest import VTT, browser_page, make_pdf
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 LATE_BY_SECONDS = 5
-
-
-@pytest.fixture
-def chromium_path():
-    if not shutil.which(CHROMIUM):
-        _service_missing(f"needs Debian's chromium at {CHROMIUM} (apt-get install chromium)")
-    return CHROMIUM
-
-
-@contextmanager
-def browser_page():
-    """A chromium page. Playwright's sync API runs an event loop in this thread, so every
-    database access of the test happens before this is entered."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser.new_page()
-        finally:
-            browser.close()
 
 
 def _upload_all(client, session, premiere_mp4, tmp_path) -> MediaAsset:
