@@ -1,0 +1,193 @@
+"""Emails through a real SMTP server (aiosmtpd): language, join link, .ics, reminders."""
+
+import email
+import email.policy
+import socket
+from datetime import timedelta
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+from icalendar import Calendar
+
+from registration import services
+from registration.models import Registration, ReminderSent
+from tests.factories import registration_payload
+
+
+class _Collector:
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
+        )
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp(settings):
+    collector = _Collector()
+    controller = Controller(collector, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    # The test runner swaps MAILERS for locmem; point it at the real server for this test.
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": controller.port},
+        }
+    }
+    yield collector
+    controller.stop()
+
+
+def _text(message) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def _attachments(message) -> dict[str, bytes]:
+    return {part.get_filename(): part.get_content() for part in message.iter_attachments()}
+
+
+def test_french_vendor_gets_french_emails_with_join_link_ics_and_qr(
+    smtp, client, open_seminar, agencies, django_capture_on_commit_callbacks
+):
+    payload = registration_payload(
+        email="amadou@dakar.example",
+        full_name="Amadou Diallo",
+        preferred_language="fr",
+        time_zone="Africa/Dakar",
+        attendance_mode="in_room",
+        company={"country": "SN"},
+        session_ids=[agencies["sessions"][0].pk],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_request(seminar=open_seminar, payload=payload)
+    (link_mail,) = smtp.messages
+    assert link_mail["Subject"] == f"Confirmez votre inscription : {open_seminar.title}"
+    body = _text(link_mail)
+    assert "Ouvrez ce lien pour confirmer" in body
+    url = next(line for line in body.splitlines() if "/register/confirm/" in line).strip()
+    path = url.split("://", 1)[1].split("/", 1)[1]
+    # The confirmation goes out when the view's transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/" + path)
+    assert response.status_code == 302
+    assert len(smtp.messages) == 2
+    confirmation = smtp.messages[1]
+    assert confirmation["Subject"] == f"Vous êtes inscrit·e : {open_seminar.title}"
+    text = _text(confirmation)
+    assert "Vous participerez en salle" in text and "Votre lien personnel" in text
+    # 10:00 in Nairobi is 07:00 in Dakar; both clocks are named.
+    assert "07:00–08:00 Africa/Dakar (UTC+00:00)" in text
+    assert "10:00–11:00 Africa/Nairobi (UTC+03:00)" in text
+    files = _attachments(confirmation)
+    assert files["check-in.png"].startswith(b"\x89PNG")
+    calendar = Calendar.from_ical(files["seminar.ics"])
+    assert [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")] == ["UNICEF supply"]
+    join = next(line for line in text.splitlines() if "/join/" in line).strip()
+    client.logout()
+    response = client.get("/" + join.split("://", 1)[1].split("/", 1)[1])
+    assert response.status_code == 302 and response["Location"] == open_seminar.get_absolute_url()
+    assert int(client.session["_auth_user_id"]) == Registration.objects.get().person.user_id
+
+
+def test_spanish_waiting_list_and_promotion_emails(
+    smtp, register, open_seminar, django_capture_on_commit_callbacks
+):
+    first = register(email="a@x.example", attendance_mode="in_room")
+    register(email="b@x.example", attendance_mode="in_room")
+    register(email="c@lima.example", attendance_mode="in_room", preferred_language="es")
+    waiting = [m for m in smtp.messages if m["To"] == "c@lima.example"]
+    assert waiting[0]["Subject"].startswith("Está en la lista de espera")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_cancel(registration=first)
+    promoted = [m for m in smtp.messages if m["To"] == "c@lima.example"][-1]
+    assert promoted["Subject"].startswith("Hay una plaza libre para usted")
+    assert "Buenas noticias" in _text(promoted)
+
+
+ZONES = [
+    # (email, zone, language, wall clock of a 10:00 Nairobi session, the first reminder's words)
+    ("np@x.example", "Asia/Kathmandu", "fr", "12:45–13:45 Asia/Kathmandu (UTC+05:45)",
+     "Votre session commence dans 24 heures"),
+    ("pe@x.example", "America/Lima", "es", "02:00–03:00 America/Lima (UTC−05:00)",
+     "Su sesión empieza dentro de 24 horas"),
+    ("fj@x.example", "Pacific/Fiji", "en", "19:00–20:00 Pacific/Fiji (UTC+12:00)",
+     "Your session starts in 24 hours"),
+]  # fmt: skip
+
+
+def test_reminders_are_queued_at_the_right_instant_and_sent_in_each_zone_and_language(
+    smtp, register, agencies
+):
+    session = agencies["sessions"][0]
+    registrations = {
+        mail_to: register(
+            email=mail_to, time_zone=zone, preferred_language=lang, session_ids=[session.pk]
+        )
+        for mail_to, zone, lang, _clock, _words in ZONES
+    }
+    queued = DBTaskResult.objects.filter(task_path="registration.tasks.send_session_reminder")
+    for registration in registrations.values():
+        instants = sorted(
+            t.run_after for t in queued if t.args_kwargs["args"][0] == registration.pk
+        )
+        assert instants == [
+            session.starts_at - timedelta(hours=24),
+            session.starts_at - timedelta(hours=1),
+        ]
+    # Make the 24-hour reminders due and let the real worker run them.
+    queued.filter(args_kwargs__args__2="24h").update(run_after=timezone.now())
+    smtp.messages.clear()
+    call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "default")
+    assert len(smtp.messages) == 3
+    by_recipient = {m["To"]: m for m in smtp.messages}
+    for mail_to, _zone, _lang, clock, words in ZONES:
+        text = _text(by_recipient[mail_to])
+        assert words in text and clock in text, mail_to
+    assert ReminderSent.objects.count() == 3
+
+
+def test_reminder_is_skipped_when_cancelled_and_follows_a_moved_session(register, agencies):
+    session = agencies["sessions"][0]
+    kept = register(email="kept@x.example", session_ids=[session.pk])
+    gone = register(email="gone@x.example", session_ids=[session.pk])
+    services.registration_cancel(registration=gone)
+    planned = session.starts_at.isoformat()
+    assert (
+        services.reminder_send(
+            registration_id=gone.pk, session_id=session.pk, lead="1h", planned_starts_at=planned
+        )
+        == "skipped: not confirmed"
+    )
+    session.starts_at += timedelta(hours=2)
+    session.ends_at += timedelta(hours=2)
+    session.save()
+    before = DBTaskResult.objects.count()
+    assert (
+        services.reminder_send(
+            registration_id=kept.pk, session_id=session.pk, lead="1h", planned_starts_at=planned
+        )
+        == "rescheduled"
+    )
+    newest = DBTaskResult.objects.order_by("-enqueued_at").first()
+    assert DBTaskResult.objects.count() == before + 1
+    assert newest.run_after == session.starts_at - timedelta(hours=1)
+    new_plan = session.starts_at.isoformat()
+    args = dict(
+        registration_id=kept.pk, session_id=session.pk, lead="1h", planned_starts_at=new_plan
+    )
+    assert services.reminder_send(**args) == "sent"
+    assert services.reminder_send(**args) == "skipped: already sent"
+    assert reverse("registration:mine", kwargs={"slug": session.seminar.slug})
