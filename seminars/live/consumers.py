@@ -162,6 +162,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             )
         self.outlet.push_frame(frame)
         self.outlet.release(frame["seq"])
+        self.hub.feed_synced(self.room.session_id, self.viewer.level_key, frame["seq"])
 
     async def disconnect(self, code: int) -> None:
         if self.outlet is not None:

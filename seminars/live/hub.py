@@ -24,7 +24,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
 from seminars.live import conf, groups
-from seminars.live.broadcast import MESSAGE_TYPE, encode
+from seminars.live.broadcast import MESSAGE_TYPE, encode, event_messages
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +103,11 @@ class Outlet:
 
 
 class Feed:
-    """The local sockets of one room feed and the one channel that receives its events."""
+    """The local sockets of one room feed and the one channel that receives its events.
+
+    It also notes which seqs it has seen, so that the hub can fetch from the database the
+    events the channel layer lost (the pub/sub layer drops messages while Redis reconnects).
+    """
 
     def __init__(self, session_id: int, key: str) -> None:
         self.session_id = session_id
@@ -112,9 +116,34 @@ class Feed:
         self.outlets: dict[Outlet, None] = {}
         self.channel: str | None = None
         self.task: asyncio.Task | None = None
+        self.last_seq: int | None = None
+        self.missing: set[int] = set()
+        self.suspect: set[int] = set()
+
+    def note(self, seq: int) -> bool:
+        """Record a delivered seq; False if it was delivered before (a repaired duplicate)."""
+        if self.last_seq is None:
+            self.last_seq = seq
+            return True
+        if seq > self.last_seq:
+            self.missing.update(range(self.last_seq + 1, seq))
+            self.last_seq = seq
+            return True
+        if seq in self.missing:
+            self.missing.discard(seq)
+            return True
+        return False
+
+    def wanted(self, head: int) -> set[int]:
+        """Seqs the database has that this feed has not delivered."""
+        if self.last_seq is None:
+            self.last_seq = head
+        return self.missing | set(range(self.last_seq + 1, head + 1))
 
     def deliver(self, message: dict) -> None:
         seq, text = message["seq"], message["frame"]
+        if not self.note(seq):
+            return
         owner, owner_text = message.get("owner"), message.get("owner_frame")
         for outlet in list(self.outlets):
             if owner is not None and outlet.person_key == owner:
@@ -144,6 +173,13 @@ class Hub:
             feed.outlets[outlet] = None
         if self.ticker is None or self.ticker.done():
             self.ticker = asyncio.create_task(self._tick_forever())
+
+    def feed_synced(self, session_id: int, key: str, seq: int) -> None:
+        """A socket of a new feed got the room as of ``seq``: lost events after it are
+        noticed from now on."""
+        feed = self.feeds.get(groups.group_name(session_id, key))
+        if feed is not None and feed.last_seq is None:
+            feed.last_seq = seq
 
     async def detach(self, session_id: int, key: str, outlet: Outlet) -> None:
         group = groups.group_name(session_id, key)
@@ -202,6 +238,35 @@ class Hub:
                     if outlet.held is None:
                         outlet.push(text)
 
+    async def repair_tick(self) -> None:
+        """Deliver events the channel layer lost: a seq the database has that a feed has not
+        seen over a whole tick is read back and delivered (one query per tick, more only when
+        something was lost)."""
+        from seminars.live.selectors import room_events_by_seq, room_heads
+
+        rooms = sorted({feed.session_id for feed in self.feeds.values()})
+        if not rooms:
+            return
+        heads = await database_sync_to_async(room_heads)(session_ids=rooms)
+        lost: dict[int, set[int]] = collections.defaultdict(set)
+        for feed in list(self.feeds.values()):
+            wanted = feed.wanted(heads.get(feed.session_id, 0))
+            overdue, feed.suspect = wanted & feed.suspect, wanted - feed.suspect
+            lost[feed.session_id] |= overdue
+        for session_id, seqs in lost.items():
+            if seqs:
+                events = await database_sync_to_async(room_events_by_seq)(
+                    session_id=session_id, seqs=sorted(seqs)
+                )
+                self._redeliver(session_id, events)
+
+    def _redeliver(self, session_id: int, events: list[dict]) -> None:
+        for feed in [f for f in self.feeds.values() if f.session_id == session_id]:
+            agency_ids = [int(feed.key.split("-")[1])] if feed.key.startswith("agency-") else []
+            for event in events:
+                logger.warning("live feed %s repaired lost seq %s", feed.group, event["seq"])
+                feed.deliver(event_messages(event, agency_ids)[feed.key])
+
     async def connections_tick(self) -> None:
         from seminars.live.services.presence import connections_reap, connections_touch
 
@@ -217,6 +282,7 @@ class Hub:
             ticks += 1
             try:
                 await self.presence_tick()
+                await self.repair_tick()
                 if ticks % touch_every == 0:
                     await self.connections_tick()
             except asyncio.CancelledError:

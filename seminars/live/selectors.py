@@ -188,6 +188,30 @@ def room_events_since(*, room: Room, viewer: Viewer, last_seq: int) -> dict:
     }
 
 
+def room_heads(*, session_ids: list[int]) -> dict[int, int]:
+    """The last seq of each room (one query)."""
+    return dict(
+        RoomSequence.objects.filter(session_id__in=session_ids).values_list(
+            "session_id", "last_seq"
+        )
+    )
+
+
+def room_events_by_seq(*, session_id: int, seqs: list[int]) -> list[dict]:
+    """Stored events of a room, in the shape ``broadcast.event_messages`` takes."""
+    return [
+        {
+            "seq": event.seq,
+            "agency_id": event.agency_id,
+            "owner_key": event.owner_key,
+            "full": event.payload_full,
+            "public": event.payload_public,
+            "owner": event.payload_owner,
+        }
+        for event in RoomEvent.objects.filter(session_id=session_id, seq__in=seqs).order_by("seq")
+    ]
+
+
 def presence_counts(*, session_ids: list[int]) -> dict[int, int]:
     """People present per room (a person with several sockets counts once). One query."""
     rows = (

@@ -282,3 +282,22 @@ def test_live_demo_fills_the_qa_room_through_the_services():
     }  # fmt: skip
     seqs = RoomEvent.objects.filter(session=context["live_session"]).values_list("seq", flat=True)
     assert list(seqs) == list(range(1, 12))  # 4 asks, 3 approvals, 2 votes, 1 answer, 1 highlight
+
+
+def test_feed_passes_out_of_order_events_once_and_remembers_gaps():
+    received = []
+
+    async def run():
+        async def send(message):
+            received.append(message["text"])
+
+        feed = Feed(1, "attendees")
+        outlet = Outlet(send, "u1")
+        outlet.release(0)
+        feed.outlets[outlet] = None
+        for seq in (1, 3, 2, 2, 3, 5):
+            feed.deliver({"seq": seq, "frame": str(seq), "owner": None, "owner_frame": None})
+        assert feed.wanted(6) == {4, 6}
+
+    asyncio.run(run())
+    assert received == ["1", "3", "2", "5"]
