@@ -163,6 +163,28 @@ def _question(page, list_id: str, text: str):
     return page.locator(f"#{list_id} li").filter(has_text=text)
 
 
+UNNAMED_CONTROLS = """() => [
+    ...document.querySelectorAll("button, input, select, textarea, a[href]"),
+  ]
+  .filter((el) => el.type !== "hidden" && el.getClientRects().length > 0)
+  .filter((el) => {
+    const labelled = el.getAttribute("aria-labelledby");
+    const name = [
+      el.getAttribute("aria-label"),
+      el.labels ? [...el.labels].map((label) => label.textContent).join(" ") : "",
+      labelled ? document.getElementById(labelled)?.textContent : "",
+      el.tagName === "BUTTON" || el.tagName === "A" ? el.textContent : "",
+    ].join("").trim();
+    return name === "";
+  })
+  .map((el) => el.outerHTML.slice(0, 120))"""
+
+
+def _unnamed_controls(page) -> list[str]:
+    """Visible controls a screen reader could not name."""
+    return page.evaluate(UNNAMED_CONTROLS)
+
+
 def _ask(page, text: str) -> None:
     page.get_by_label("Your question", exact=True).fill(text)
     page.get_by_role("button", name="Ask", exact=True).click()
@@ -240,6 +262,8 @@ def test_question_travels_from_phone_to_moderator_to_screen_and_survives_a_drop(
     expect(_question(vendor, "questions", first)).to_contain_text("Answered")
     expect(screen.locator("#highlight")).not_to_contain_text(first)
 
+    assert _unnamed_controls(vendor) == []
+    assert _unnamed_controls(moderator) == []
     vendor.screenshot(path=SCREENSHOTS / "openips-live-room-phone.png", full_page=True)
     moderator.screenshot(path=SCREENSHOTS / "openips-live-room-desktop.png", full_page=True)
     screen.screenshot(path=SCREENSHOTS / "openips-live-screen-desktop.png")
@@ -301,6 +325,8 @@ def test_moderator_tools_agency_panel_and_error_messages(server, browser):
     in_panel.get_by_role("button", name="Post answer").click()
     expect(_question(vendor, "questions", hidden)).to_contain_text("Within 30 days of delivery.")
     expect(_question(vendor, "questions", hidden)).to_contain_text("Answered")
+
+    assert _unnamed_controls(agency) == []
 
     # A duplicate is merged into the first question and leaves the asker's list.
     duplicate = f"When do you pay local suppliers? {time.time_ns()}"
