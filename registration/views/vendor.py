@@ -38,7 +38,7 @@ def register(request, slug: str):
     seminar = seminar_visible_or_404(user=request.user, slug=slug)
     closed = services.registration_window_error(seminar)
     existing = selectors.registration_of_user(seminar, request.user)
-    initial = initial_from(existing) if existing else {"email": request.user.email or ""}
+    initial = initial_from(existing) if existing else {"email": getattr(request.user, "email", "")}
     if not existing:
         initial["sessions"] = list(
             seminar.sessions.exclude(kind=Session.Kind.BREAK).values_list("pk", flat=True)
