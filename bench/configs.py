@@ -137,6 +137,8 @@ class ProcessPublisher:
         if self.proc.stdin:
             self.proc.stdin.close()
         procs.stop_process(self.proc)
+        if self.proc.stdout:
+            self.proc.stdout.close()
         self.log.close()
 
 

@@ -32,12 +32,13 @@ BUCKET = 1e-4  # histogram resolution: 0.1 ms
 
 
 class ClientState:
-    __slots__ = ("cid", "port_index", "last_seq", "pending", "conn", "reconnects")
+    __slots__ = ("cid", "port_index", "last_seq", "pending", "gap_since", "conn", "reconnects")
 
     def __init__(self, cid: int, port_index: int) -> None:
         self.cid, self.port_index = cid, port_index
         self.last_seq = 0
         self.pending: set[int] = set()
+        self.gap_since: float | None = None
         self.conn: wsclient.RawClient | None = None
         self.reconnects = 0
 
@@ -52,6 +53,7 @@ class Worker:
         self.keys: dict = {}
         self.rec_client, self.rec_key, self.rec_time = array("I"), array("I"), array("d")
         self.stopping = False
+        self.gap_resumes = 0
         self.errors: Counter = Counter()
         self.sem = asyncio.Semaphore(CONNECT_CONCURRENCY)
 
@@ -120,7 +122,20 @@ class Worker:
             self.errors[f"{type(exc).__name__}: {exc}"[:120]] += 1
         return {"connected": len(results) - len(failed), "failed": len(failed)}
 
+    async def resume_gaps(self) -> None:
+        """Protocol rule 3: a seq gap open for 3 s -> ``resume`` (counted, so the report
+        shows when the live path dropped an event and the protocol recovered it)."""
+        while not self.stopping:
+            await asyncio.sleep(0.5)
+            limit = time.monotonic() - openips_target.GAP_RESUME_AFTER
+            for state in self.clients:
+                if state.gap_since is not None and state.gap_since < limit and state.conn:
+                    state.conn.send_text(openips_target.resume_frame(state.last_seq))
+                    state.gap_since = time.monotonic()
+                    self.gap_resumes += 1
+
     def reset(self) -> None:
+        self.gap_resumes = 0
         self.keys.clear()
         del self.rec_client[:], self.rec_key[:], self.rec_time[:]
 
@@ -157,6 +172,7 @@ class Worker:
             "first_send": first,
             "last_receive": last_receive,
             "reconnects": sum(s.reconnects for s in self.clients),
+            "gap_resumes": self.gap_resumes,
             "errors": dict(self.errors),
         }
 
@@ -164,6 +180,8 @@ class Worker:
         loop = asyncio.get_running_loop()
         commands: asyncio.Queue = asyncio.Queue()
         loop.add_reader(self.pipe.fileno(), lambda: commands.put_nowait(self.pipe.recv()))
+        if self.target.kind == "openips":
+            resumer = loop.create_task(self.resume_gaps())  # noqa: F841 - runs until stopping
         while True:
             command, arg = await commands.get()
             if command == "connect":
@@ -317,5 +335,6 @@ def summarise(replies, table, rate, duration, n_clients, server_cpu, load_cpu) -
         "server_cpu_pct": round(server_cpu * 100, 1),
         "loadgen_cpu_pct": round(load_cpu * 100, 1),
         "reconnects": sum(r["reconnects"] for r in replies),
+        "gap_resumes": sum(r.get("gap_resumes", 0) for r in replies),
         "client_errors": dict(errors),
     }

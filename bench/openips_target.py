@@ -8,6 +8,7 @@ their send times. A `snapshot` after a resume counts as delivering what it conta
 
 from __future__ import annotations
 
+import time
 from urllib.parse import quote
 
 PUBLIC_STATES = {"approved", "highlighted", "answered"}
@@ -48,10 +49,26 @@ def extract(obj) -> list:
     return out
 
 
+GAP_RESUME_AFTER = 3.0  # protocol rule 3: a gap open this long -> send resume
+
+
 def track(state, obj) -> None:
-    """Keep ``state.last_seq`` = the highest seq applied contiguously (protocol rule 1)."""
+    """Keep ``state.last_seq`` = the highest seq applied contiguously (protocol rule 1),
+    and note since when a gap has been open (rule 3; the worker sends the resume)."""
     if type(obj) is not dict:
         return
+    _track(state, obj)
+    if not state.pending:
+        state.gap_since = None
+    elif state.gap_since is None:
+        state.gap_since = time.monotonic()
+
+
+def resume_frame(last_seq: int) -> bytes:
+    return b'{"type":"resume","last_seq":%d}' % last_seq
+
+
+def _track(state, obj: dict) -> None:
     kind = obj.get("type")
     if kind == "snapshot":
         state.last_seq = obj["seq"]

@@ -112,6 +112,7 @@ class SocketPublisher:
             origin=f"http://127.0.0.1:{self.port}",
             compression=None,
             open_timeout=30,
+            legacy=True,  # a long-lived connection, not a `with` block (websockets >= 17.1)
         )
 
     def publish(self, *, rate: float, duration: float) -> dict:
