@@ -181,8 +181,6 @@ def _client_config(request: HttpRequest, session: Session, agencies, token: str)
         "socket": _socket_path(session) if connect else None,
         "params": params,
         "mode": "room",
-        "startsAt": session.starts_at.isoformat(),
-        "endsAt": session.ends_at.isoformat(),
         "strings": client_strings(),
     }
 

@@ -107,7 +107,9 @@ function fillQuestion(li, question, listName) {
     .filter(Boolean)
     .join(" · ");
   li.querySelector(".q-state").textContent = stateText;
-  li.querySelector(".q-text").textContent = question.text;
+  const text = li.querySelector(".q-text");
+  text.textContent = question.text;
+  text.lang = question.language || ""; // read aloud in the question's own language
   const answer = li.querySelector(".q-answer");
   const answerText = question.answer_text || (question.answered_live ? T.answeredLive : "");
   answer.hidden = !answerText;

@@ -31,6 +31,7 @@ function render() {
     const text = document.createElement("p");
     text.className = "q-text";
     text.textContent = current.text;
+    text.lang = current.language || "";
     highlight.replaceChildren(meta, text);
   } else {
     const empty = document.createElement("p");
@@ -46,6 +47,7 @@ function render() {
       li.querySelector(".q-votes").textContent =
         question.votes === 1 ? T.oneVote : format(T.votes, { count: question.votes });
       li.querySelector(".q-text").textContent = question.text;
+      li.querySelector(".q-text").lang = question.language || "";
       return li;
     }),
   );

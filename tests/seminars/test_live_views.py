@@ -181,8 +181,9 @@ def test_projector_is_forbidden_to_vendors_and_presenters(client, room, who):
     assert client.get(url("screen_qr", room.session)).status_code == 403
 
 
-def test_projector_sends_anonymous_visitors_to_sign_in(client, room):
-    response = client.get(url("screen", room.session))
+@pytest.mark.parametrize("name", ["screen", "screen_qr"])
+def test_projector_sends_anonymous_visitors_to_sign_in(client, room, name):
+    response = client.get(url(name, room.session))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 
