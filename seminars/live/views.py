@@ -25,7 +25,9 @@ from seminars import permissions
 from seminars.live import conf, exports
 from seminars.live.errors import LiveError
 from seminars.live.forms import AskForm
+from seminars.live.selectors import room_enter
 from seminars.live.services import (
+    question_ask,
     room_device_join,
     room_invite_create,
     room_token_verify,
@@ -192,6 +194,15 @@ def live_room(request: HttpRequest, slug: str, session_id: int):
     agencies = _session_agencies(session)
     token = "" if user.is_authenticated else _room_token(request, session)
     can_ask = user.is_authenticated or bool(token)
+    form = AskForm(session=session, agencies=agencies) if can_ask else None
+    status = 200
+    if request.method == "POST":
+        if not can_ask:
+            return redirect_to_login(request.get_full_path())
+        form = AskForm(request.POST, session=session, agencies=agencies)
+        if _ask_without_javascript(request, session, form, token):
+            return redirect(url_for("live:room", session))
+        status = 400
     can_moderate = permissions.can_moderate_session(user, session)
     own_agency_ids = permissions.presenter_agency_ids(user, session.seminar)
     # A moderator already sees every question in full; the agency panel is for presenters.
@@ -200,18 +211,45 @@ def live_room(request: HttpRequest, slug: str, session_id: int):
         "seminar": session.seminar,
         "session": session,
         "agencies": agencies,
-        "can_ask": can_ask,
         "is_guest": bool(token),
         "can_moderate": can_moderate,
         "panel_agencies": panel_agencies[:1],
-        "can_export": can_moderate or bool(panel_agencies),
-        "form": AskForm(session=session, agencies=agencies) if can_ask else None,
+        "form": form,
         "client": _client_config(request, session, agencies, token),
         "faq_url": url_for("live:faq", session) if session.faq_published else "",
         "faq_publish_url": url_for("live:faq_publish", session) if can_moderate else "",
         **_times(session, request),
     }
-    return render(request, "live/room.html", context)
+    return render(request, "live/room.html", context, status=status)
+
+
+def _ask_without_javascript(
+    request: HttpRequest, session: Session, form: AskForm, token: str
+) -> bool:
+    """The ask form posted by a browser without JavaScript (old phones, scripts blocked):
+    the same service as the socket, so the same checks, limits and broadcast. True when
+    the question was stored; otherwise the form carries the reason and keeps the text."""
+    if not form.is_valid():
+        return False
+    agency = form.cleaned_data.get("agency")
+    try:
+        room, viewer = room_enter(session_id=session.pk, user=request.user, token=token or None)
+        question_ask(
+            room=room,
+            viewer=viewer,
+            text=form.cleaned_data["text"],
+            agency_id=agency.pk if agency else None,
+            language=form.cleaned_data["language"],
+            hide_name=form.cleaned_data["anonymous"],
+        )
+    except LiveError as error:
+        form.add_error("text" if error.field in (None, "text") else None, error.message)
+        return False
+    if session.qa_moderated:
+        messages.success(request, gettext("Thank you. Your question waits for a moderator."))
+    else:
+        messages.success(request, gettext("Thank you. Your question is on the list."))
+    return True
 
 
 def _join_url(request: HttpRequest, session: Session) -> str:

@@ -349,3 +349,62 @@ def test_faq_publishing_needs_a_post_and_a_signed_in_moderator(client, room):
     assert client.get(url("faq_publish", room.session) + "?publish=1").status_code == 405
     room.session.refresh_from_db()
     assert room.session.faq_published is False
+
+
+# ---- asking without JavaScript --------------------------------------------------------
+
+
+def test_ask_form_works_without_javascript_and_waits_for_a_moderator(client, room):
+    client.force_login(room.vendor)
+    response = client.post(
+        url("room", room.session),
+        {"text": "  Do you buy locally?  ", "agency": room.agency_a.pk, "language": "fr"},
+        follow=True,
+    )
+    assert response.redirect_chain == [(url("room", room.session), 302)]
+    assert "Your question waits for a moderator" in response.content.decode()
+    question = Question.objects.get(session=room.session)
+    assert (question.text, question.state, question.language) == (
+        "Do you buy locally?",
+        "pending",
+        "fr",
+    )
+    assert question.addressed_agency == room.agency_a
+    assert question.author == room.vendor
+
+
+def test_too_long_question_without_javascript_is_refused_and_kept(client, room):
+    client.force_login(room.vendor)
+    text = "é" * 501
+    response = client.post(url("room", room.session), {"text": text, "language": "en"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'role="alert"' in page and "500 characters" in page
+    assert text in page  # the text is kept in the box
+    assert not Question.objects.exists()
+
+
+def test_muted_person_cannot_ask_without_javascript_either(client, room):
+    from seminars.models import RoomMute
+
+    RoomMute.objects.create(session=room.session, person_key=f"u{room.vendor.pk}")
+    client.force_login(room.vendor)
+    response = client.post(url("room", room.session), {"text": "Hello?", "language": "en"})
+    assert response.status_code == 400
+    assert "muted" in response.content.decode()
+    assert not Question.objects.exists()
+
+
+def test_phone_with_a_room_code_asks_without_javascript(client, room):
+    client.get(url("join", room.session, token=room_invite_create(session_id=room.session.pk)))
+    response = client.post(url("room", room.session), {"text": "From row 3", "language": "en"})
+    assert response.status_code == 302
+    question = Question.objects.get()
+    assert question.author is None and question.author_device is not None
+
+
+def test_anonymous_post_to_the_room_is_sent_to_sign_in_and_stores_nothing(client, room):
+    response = client.post(url("room", room.session), {"text": "Hello?", "language": "en"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert not Question.objects.exists()
