@@ -14,8 +14,10 @@ session, and (in registration) a vendor's personal feed and invitations. Events 
 ``Calendar.to_ical()`` writes CRLF line endings and folds lines at 75 octets.
 """
 
+import zoneinfo
 from collections.abc import Iterable
 from datetime import date, timedelta
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -133,22 +135,20 @@ def calendar_for_sessions(
 
 
 def _add_time_zone(calendar: Calendar, seminar: Seminar, *, first, last) -> None:
-    """A VTIMEZONE for the seminar zone covering the sessions' years (plus a year each side,
-    so that a client's recurring copy or a moved session stays covered). X-WR-TIMEZONE names
-    the zone, so the VTIMEZONE is added even to an empty calendar."""
+    """The VTIMEZONE for the seminar's zone, the only TZID the events use. It is added even to
+    a calendar without events, because X-WR-TIMEZONE names the zone."""
     first = first or seminar.starts_on
     last = last or seminar.ends_on
-    if not calendar.walk("VEVENT"):
-        # add_missing_timezones only adds zones that events use; name it explicitly.
-        calendar.subcomponents.insert(
-            0,
-            Timezone.from_tzinfo(
-                seminar.zone,
-                first_date=date(first.year - 1, 1, 1),
-                last_date=date(last.year + 1, 12, 31),
-            ),
-        )
-        return
-    calendar.add_missing_timezones(
-        first_date=date(first.year - 1, 1, 1), last_date=date(last.year + 1, 12, 31)
+    calendar.subcomponents.insert(0, _vtimezone(seminar.time_zone, first.year, last.year))
+
+
+@lru_cache(maxsize=64)
+def _vtimezone(zone_name: str, first_year: int, last_year: int) -> Timezone:
+    """Generated from the zone database for the sessions' years plus one either side (so a
+    moved session stays covered). Building it is half the cost of a feed, hence the cache;
+    the component is only ever serialised, never changed."""
+    return Timezone.from_tzinfo(
+        zoneinfo.ZoneInfo(zone_name),
+        first_date=date(first_year - 1, 1, 1),
+        last_date=date(last_year + 1, 12, 31),
     )
