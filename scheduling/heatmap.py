@@ -1,4 +1,5 @@
-"""Geometry of the planner's heat map: hours of the seminar's day against audience countries.
+"""The planner's picture and table: a heat map of hours of the seminar's day against audience
+countries, and the ranking rows.
 
 Each cell is coloured by the local time band in that country at the start of that hour. A
 country with several zones is coloured by the band most of its zones are in; the cell's
@@ -169,3 +170,15 @@ def ranking_row(candidate: Candidate, plan: Plan) -> RankingRow:
         suited=_countries_text(candidate.country_shares("suited")),
         left_out=_countries_text(candidate.country_shares("left_out")),
     )
+
+
+def plan_context(plan: Plan, *, shown: int = 5) -> dict:
+    """What the planner page shows of a plan: the top rows, the repeat, the picture."""
+    return {
+        "plan": plan,
+        "heatmap": build_heatmap(plan),
+        "top": [ranking_row(candidate, plan) for candidate in plan.ranked[:shown]],
+        "repeat": ranking_row(plan.repeat, plan) if plan.repeat else None,
+        "repeat_gain": _percent(plan.repeat_gain),
+        "combined": _percent(plan.combined_share),
+    }

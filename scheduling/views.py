@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from scheduling.calendar import calendar_for_sessions
 from scheduling.forms import PlannerForm, country_datalist
-from scheduling.heatmap import build_heatmap, ranking_row
+from scheduling.heatmap import plan_context
 from scheduling.planner import PlannerError, plan_sessions
 from seminars import permissions, selectors
 
@@ -61,37 +61,22 @@ def planner(request, slug: str):
     form = PlannerForm(request.GET if "on" in request.GET else None)
     if not form.is_bound:
         form = PlannerForm(initial=PlannerForm.initial_for(seminar))
-    plan = heatmap = error = None
-    arguments = _planner_arguments(form, seminar)
+    context = {"seminar": seminar, "form": form, "countries": country_datalist(), "error": None}
+    arguments = _planner_arguments(form)
     if arguments is not None:
         try:
             plan = plan_sessions(seminar_zone=seminar.time_zone, **arguments)
         except PlannerError as problem:
-            error = str(problem)
+            context["error"] = str(problem)
         else:
-            heatmap = build_heatmap(plan)
-    return render(
-        request,
-        "scheduling/planner.html",
-        {
-            "seminar": seminar,
-            "form": form,
-            "plan": plan,
-            "heatmap": heatmap,
-            "error": error,
-            "countries": country_datalist(),
-            "top": [ranking_row(candidate, plan) for candidate in plan.ranked[:5]] if plan else [],
-            "repeat": ranking_row(plan.repeat, plan) if plan and plan.repeat else None,
-            "repeat_gain": round(plan.repeat_gain * 100) if plan else 0,
-            "combined": round(plan.combined_share * 100) if plan else 0,
-        },
-        status=400 if form.is_bound and not form.is_valid() else 200,
-    )
+            context.update(plan_context(plan))
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(request, "scheduling/planner.html", context, status=status)
 
 
-def _planner_arguments(form: PlannerForm, seminar) -> dict | None:
+def _planner_arguments(form: PlannerForm) -> dict | None:
     """The plan's inputs from a valid bound form, or from the initial values on first visit."""
     if form.is_bound:
         return form.plan_arguments() if form.is_valid() else None
-    initial = PlannerForm(data={key: value for key, value in form.initial.items()})
+    initial = PlannerForm(data=dict(form.initial))
     return initial.plan_arguments() if initial.is_valid() else None
