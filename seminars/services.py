@@ -1,6 +1,6 @@
 """Writes to seminars and sessions."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,7 +23,9 @@ def session_validate(
     if ends_at <= starts_at:
         errors.setdefault("ends_at", []).append(_("The session must end after it starts."))
     zone = seminar.zone
-    first, last = starts_at.astimezone(zone).date(), ends_at.astimezone(zone).date()
+    # A session that ends at midnight ends on the day before (23:00–00:00 on the last day fits).
+    last_moment = ends_at - timedelta(microseconds=1) if ends_at > starts_at else ends_at
+    first, last = starts_at.astimezone(zone).date(), last_moment.astimezone(zone).date()
     if first < seminar.starts_on or last > seminar.ends_on:
         errors.setdefault("starts_at", []).append(
             _("The session falls outside the seminar's dates (%(first)s to %(last)s, %(zone)s).")

@@ -92,6 +92,15 @@ def test_session_outside_the_seminar_dates_is_rejected(madrid_client, madrid):
     assert not Session.objects.exists()
 
 
+def test_a_session_ending_at_midnight_of_the_last_day_fits(madrid_client, madrid):
+    data = session_post(madrid, starts_local="2030-03-31T23:00", ends_local="2030-04-01T00:00")
+    assert madrid_client.post(SESSION_ADD, data).status_code == 302
+    # One minute later it runs into a day outside the seminar.
+    data = session_post(madrid, starts_local="2030-03-31T23:01", ends_local="2030-04-01T00:01",
+                        track="Room B")  # fmt: skip
+    assert "falls outside the seminar" in errors_of(madrid_client.post(SESSION_ADD, data))
+
+
 def test_overlapping_sessions_in_one_track_are_rejected(madrid_client, madrid):
     zone = madrid.zone
     SessionFactory(
