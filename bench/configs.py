@@ -16,8 +16,10 @@ class Config:
     name = ""
     label = ""
 
-    def __init__(self, *, cores: set[int], log_dir: Path, env: dict[str, str]) -> None:
-        self.cores, self.log_dir, self.env = cores, log_dir, env
+    def __init__(
+        self, *, cores: set[int], log_dir: Path, env: dict[str, str], root: Path = procs.ROOT
+    ) -> None:
+        self.cores, self.log_dir, self.env, self.root = cores, log_dir, env, root
 
     def setup(self) -> None:
         """One-time preparation (migrations, static files) before any server starts."""
@@ -32,7 +34,13 @@ class Config:
                 port = procs.free_port()
                 log = self.log_dir / f"{self.name}-{index}.log"
                 server = procs.Server(
-                    self.name, self.server_cmd(port), self.env, port, self.cores, log
+                    self.name,
+                    self.server_cmd(port),
+                    self.env,
+                    port,
+                    self.cores,
+                    log,
+                    cwd=self.root,
                 )
                 servers.append(server.start(timeout=60))
         except BaseException:
@@ -100,13 +108,13 @@ def base_env() -> dict[str, str]:
 class ProcessPublisher:
     """Talks to bench/openips_publisher.py (a Django process) over JSON lines."""
 
-    def __init__(self, env: dict[str, str], cores: set[int], log: Path) -> None:
+    def __init__(self, env: dict[str, str], cores: set[int], log: Path, root: Path) -> None:
         import subprocess
 
         self.log = log.open("ab")
         self.proc = subprocess.Popen(
             [procs.PYTHON, "-m", "bench.openips_publisher"],
-            cwd=procs.ROOT,
+            cwd=root,
             env=env,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -159,6 +167,7 @@ class OpenIPSConfig(Config):
         self.load_cores = load_cores
         self.env = {
             **self.env,
+            "PYTHONPATH": str(self.root),
             "DJANGO_SETTINGS_MODULE": "bench.openips_settings",
             "DATABASE_URL": database_url,
             "REDIS_URL": redis_url,
@@ -173,8 +182,8 @@ class OpenIPSConfig(Config):
     def setup(self) -> None:
         from bench import infra
 
-        infra.manage(["migrate", "--noinput"], self.env)
-        infra.manage(["collectstatic", "--noinput"], self.env)
+        infra.manage(["migrate", "--noinput"], self.env, cwd=self.root)
+        infra.manage(["collectstatic", "--noinput"], self.env, cwd=self.root)
 
     def server_cmd(self, port: int) -> list[str]:
         # As deploy/openips-web@.service runs it, minus --proxy-headers (no proxy here).
@@ -184,7 +193,7 @@ class OpenIPSConfig(Config):
     def publisher_process(self) -> ProcessPublisher:
         if self._publisher is None:
             self._publisher = ProcessPublisher(
-                self.env, self.load_cores, self.log_dir / "openips-publisher.log"
+                self.env, self.load_cores, self.log_dir / "openips-publisher.log", self.root
             )
         return self._publisher
 

@@ -142,7 +142,7 @@ def _measure(fmt: str, slug: str) -> dict:
 def _django(env: dict, args: list[str], cores: set[int], timeout: float = 900) -> str:
     proc = subprocess.Popen(
         [procs.PYTHON, "-m", "bench.exports", *args],
-        cwd=procs.ROOT,
+        cwd=env.get("PYTHONPATH", str(procs.ROOT)),
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -40,7 +40,7 @@ def start_redis(log_dir: Path) -> procs.Server:
         "--maxclients",
         "10000",
     ]
-    cores = set(os.sched_getaffinity(0))  # not pinned: Redis is part of the deployment
+    cores = set(os.sched_getaffinity(0))  # not pinned to one side: both use it
     return procs.Server("redis", cmd, dict(os.environ), port, cores, log_dir / "redis.log").start()
 
 
@@ -61,11 +61,39 @@ def drop_database(name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def manage(args: list[str], env: dict[str, str], timeout: float = 600) -> str:
+def snapshot(dest: Path) -> tuple[Path, str]:
+    """The committed tree (HEAD) exported to ``dest``, and its commit.
+
+    OpenIPS is benchmarked from a snapshot of HEAD, not the working tree: on a machine where
+    others edit files during a 20-minute run, a server started mid-run would otherwise load
+    half-written code. BENCH_TREE=working uses the working tree instead.
+    """
+    if os.environ.get("BENCH_TREE") == "working" or not (procs.ROOT / ".git").exists():
+        return procs.ROOT, "working tree"
+    commit = subprocess.run(
+        ["git", "-C", str(procs.ROOT), "rev-parse", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    dest.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.Popen(
+        ["git", "-C", str(procs.ROOT), "archive", "HEAD"], stdout=subprocess.PIPE
+    )
+    subprocess.run(["tar", "-x", "-C", str(dest)], stdin=archive.stdout, check=True)
+    archive.stdout.close()
+    if archive.wait() != 0:
+        raise RuntimeError("git archive HEAD failed")
+    return dest, commit
+
+
+def manage(
+    args: list[str], env: dict[str, str], timeout: float = 600, cwd: Path = procs.ROOT
+) -> str:
     """Run manage.py (or django-admin with a settings module) and return its output."""
     result = subprocess.run(
         [procs.PYTHON, "manage.py", *args],
-        cwd=procs.ROOT,
+        cwd=cwd,
         env=env,
         capture_output=True,
         text=True,

@@ -318,6 +318,8 @@ def render(results: dict) -> str:
         f"- Machine: {m['cpu_model']}, {m['cores']} cores, {m['memory_gib']} GiB, Linux "
         f"{m['kernel']}; load average at start {' '.join(m['loadavg_at_start'])}, at end "
         f"{' '.join(m.get('loadavg_at_end', []))} (other helpers share the machine).",
+        f"- OpenIPS code measured: commit `{results.get('openips_commit', '?')}` "
+        "(a `git archive` snapshot of HEAD, so edits made during the run do not leak in).",
         "- Versions: " + ", ".join(f"{k} {val}" for k, val in v.items() if val),
         f"- Pinning: servers on core(s) {pin['server_cores']}, load generator and publisher on "
         f"{pin['load_cores']} ({pin['how']}); RLIMIT_NOFILE {pin['nofile']}.",

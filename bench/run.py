@@ -101,12 +101,15 @@ def run(plan_name: str, only: list[str], sections: list[str]) -> dict:
         "pinning": {
             "server_cores": sorted(cores["server"]),
             "load_cores": sorted(cores["load"]),
-            "how": "os.sched_setaffinity on every process the harness starts; "
-            "PostgreSQL and Redis not pinned",
+            "how": "os.sched_setaffinity on every process the harness starts, at nice "
+            f"{procs.NICE} (shared machine); the harness's private Redis may use both cores; "
+            "PostgreSQL is the machine's own server, not pinned, normal priority",
             "nofile": nofile,
         },
         "p99_limit_ms": fanout.P99_LIMIT_MS,
     }
+    tree, commit = infra.snapshot(work / "tree")
+    results["openips_commit"] = commit
     redis = infra.start_redis(work)
     suffix = f"{os.getpid()}"
     db_openips, db_naive = f"openips_bench_{suffix}", f"openips_bench_naive_{suffix}"
@@ -121,6 +124,7 @@ def run(plan_name: str, only: list[str], sections: list[str]) -> dict:
                 database_url=infra.create_database(db_naive), redis_url=redis_url, **common
             ),
             "openips": lambda: OpenIPSConfig(
+                root=tree,
                 database_url=infra.create_database(db_openips),
                 redis_url=redis_url,
                 static_root=work / "static",
