@@ -7,7 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from scheduling.timezones import utc_offset_label
 from seminars import permissions
-from seminars.forms import SeminarRoleInlineForm, SeminarRoleInlineFormSet, SessionAdminForm
+from seminars.forms import (
+    SeminarAdminForm,
+    SeminarRoleInlineForm,
+    SeminarRoleInlineFormSet,
+    SessionAdminForm,
+)
 from seminars.models import Organization, Seminar, SeminarRole, Session, SessionChange
 from seminars.services import session_save
 
@@ -118,6 +123,7 @@ class SeminarRoleInline(admin.TabularInline):
 
 @admin.register(Seminar)
 class SeminarAdmin(OrganizerScopedAdmin):
+    form = SeminarAdminForm
     seminar_path = "pk"
     list_display = ["title", "slug", "status", "format", "time_zone", "starts_on", "ends_on"]
     list_filter = ["status", "format"]

@@ -1,4 +1,5 @@
-from datetime import datetime
+import zoneinfo
+from datetime import datetime, timedelta
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -7,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from scheduling.timezones import WallClockError, to_utc
-from seminars.models import SeminarRole, Session
+from seminars.models import Seminar, SeminarRole, Session
 from seminars.services import session_validate
 
 
@@ -175,3 +176,34 @@ class SeminarRoleInlineFormSet(forms.BaseInlineFormSet):
             if key in seen:
                 raise ValidationError(_("The same account is given the same role twice."))
             seen.add(key)
+
+
+class SeminarAdminForm(forms.ModelForm):
+    """Changing a seminar's dates or zone must not strand its sessions outside the seminar."""
+
+    class Meta:
+        model = Seminar
+        # As the admin's default form: fields added to Seminar later appear without an edit here.
+        fields = "__all__"  # noqa: DJ007 - the admin decides the layout, not this list
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last, zone_name = (cleaned.get(k) for k in ("starts_on", "ends_on", "time_zone"))
+        if not (self.instance.pk and first and last and zone_name) or self.errors:
+            return cleaned
+        zone = zoneinfo.ZoneInfo(zone_name)
+        stranded = [
+            session.title
+            for session in self.instance.sessions.only("title", "starts_at", "ends_at")
+            if session.starts_at.astimezone(zone).date() < first
+            or (session.ends_at - timedelta(microseconds=1)).astimezone(zone).date() > last
+        ]
+        if stranded:
+            raise ValidationError(
+                _(
+                    "%(count)s session(s) would fall outside the seminar's dates in "
+                    "%(zone)s: %(titles)s. Move them first."
+                ),
+                params={"count": len(stranded), "zone": zone_name, "titles": ", ".join(stranded)},
+            )
+        return cleaned

@@ -468,3 +468,44 @@ def test_seminar_last_day_before_first_day_is_rejected(client, madrid):
     assert response.status_code == 200
     assert "The last day cannot be before the first day." in response.content.decode()
     assert not Seminar.objects.filter(slug="backwards").exists()
+
+
+def test_moving_a_seminars_dates_away_from_its_sessions_is_rejected(client, madrid):
+    client.force_login(staff_organizer(madrid))
+    SessionFactory(
+        seminar=madrid,
+        title="Day two panel",
+        starts_at=datetime(2030, 3, 31, 10, tzinfo=madrid.zone),
+        ends_at=datetime(2030, 3, 31, 11, tzinfo=madrid.zone),
+    )
+    url = reverse("admin:seminars_seminar_change", args=[madrid.pk])
+    role = SeminarRole.objects.get(seminar=madrid)
+    data = {
+        "slug": madrid.slug,
+        "title": madrid.title,
+        "host": madrid.host.pk,
+        "format": madrid.format,
+        "time_zone": "Europe/Madrid",
+        "starts_on": "2030-03-30",
+        "ends_on": "2030-03-30",
+        "languages": '["en"]',
+        "status": madrid.status,
+        "personal_data_retention_days": "60",
+        "venue_name": madrid.venue_name,
+        "roles-TOTAL_FORMS": "1",
+        "roles-INITIAL_FORMS": "1",
+        "roles-MIN_NUM_FORMS": "0",
+        "roles-MAX_NUM_FORMS": "1000",
+        "roles-0-id": role.pk,
+        "roles-0-seminar": madrid.pk,
+        "roles-0-account": role.user.username,
+        "roles-0-role": "organizer",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "1 session(s) would fall outside the seminar" in response.content.decode()
+    assert "Day two panel" in response.content.decode()
+    madrid.refresh_from_db()
+    assert madrid.ends_on == date(2030, 3, 31)
+    # Keeping both days saves.
+    assert client.post(url, {**data, "ends_on": "2030-03-31"}).status_code == 302
