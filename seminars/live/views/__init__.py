@@ -1,0 +1,23 @@
+"""HTTP side of the live room: the room page, the projector view, the in-room join link,
+exports and the published FAQ. Every view checks permissions itself; the socket consumer
+checks them again for every frame (docs/websocket-protocol.md)."""
+
+from seminars.live.views.after import export_csv, export_xlsx, faq, faq_publish
+from seminars.live.views.common import ROOM_TOKENS_KEY, get_visible_session
+from seminars.live.views.projector import projector, projector_qr
+from seminars.live.views.room import live_room, room_join
+from seminars.live.views.strings import client_strings
+
+__all__ = [
+    "ROOM_TOKENS_KEY",
+    "client_strings",
+    "export_csv",
+    "export_xlsx",
+    "faq",
+    "faq_publish",
+    "get_visible_session",
+    "live_room",
+    "projector",
+    "projector_qr",
+    "room_join",
+]
