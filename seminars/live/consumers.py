@@ -24,7 +24,7 @@ from seminars.live.handlers import COMMANDS
 from seminars.live.hub import PROCESS_ID, Outlet, hub_get
 from seminars.live.ratelimit import FrameBucket
 from seminars.live.rooms import Room, Viewer
-from seminars.models import Question, RoomMute, Session
+from seminars.models import Question
 
 logger = logging.getLogger(__name__)
 
@@ -69,24 +69,20 @@ def _enter(session_id: int, user, query: dict, connection_id: uuid.UUID) -> tupl
     services.attendance_join(
         room=room, viewer=viewer, connection_id=connection_id, process_id=PROCESS_ID
     )
-    muted = RoomMute.objects.filter(
-        session_id=room.session_id, person_key=viewer.person_key
-    ).exists()
-    qa_moderated = Session.objects.values_list("qa_moderated", flat=True).get(pk=room.session_id)
-    return room, viewer, muted, qa_moderated
+    return room, viewer, selectors.viewer_state(room=room, viewer=viewer)
 
 
-def _hello(room: Room, viewer: Viewer, muted: bool, qa_moderated: bool) -> dict:
+def _hello(room: Room, viewer: Viewer, state: dict) -> dict:
     return {
         "type": "hello",
         "level": viewer.level,
         "agency_id": viewer.agency_id,
         "person": {"key": viewer.person_key, "name": viewer.name, "guest": viewer.token},
-        "muted": muted,
+        "muted": state["muted"],
         "session": {
             "id": room.session_id,
             "title": room.title,
-            "qa_moderated": qa_moderated,
+            "qa_moderated": state["qa_moderated"],
             "language": room.language,
             "starts_at": room.starts_at.isoformat().replace("+00:00", "Z"),
             "ends_at": room.ends_at.isoformat().replace("+00:00", "Z"),
@@ -131,7 +127,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         connection_id = uuid.uuid4()
         try:
             with translation.override(self.language):
-                room, viewer, muted, qa_moderated = await database_sync_to_async(_enter)(
+                room, viewer, state = await database_sync_to_async(_enter)(
                     session_id, self.scope.get("user"), query, connection_id
                 )
         except LiveError as error:
@@ -145,7 +141,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         self.outlet = Outlet(self.base_send, viewer.person_key)
         self.hub = hub_get()
         await self.hub.attach(room.session_id, viewer.level_key, self.outlet)
-        self.outlet.push_frame(_hello(room, viewer, muted, qa_moderated))
+        self.outlet.push_frame(_hello(room, viewer, state))
         await self._catch_up(_int_or_none(query.get("last_seq")))
 
     async def _catch_up(self, last_seq: int | None) -> None:

@@ -97,6 +97,18 @@ def room_enter(
     return room, viewer
 
 
+def viewer_state(*, room: Room, viewer: Viewer) -> dict:
+    """What the ``hello`` frame says about the room and the viewer, read now."""
+    return {
+        "muted": RoomMute.objects.filter(
+            session_id=room.session_id, person_key=viewer.person_key
+        ).exists(),
+        "qa_moderated": Session.objects.values_list("qa_moderated", flat=True).get(
+            pk=room.session_id
+        ),
+    }
+
+
 def room_last_seq(*, session_id: int) -> int:
     return (
         RoomSequence.objects.filter(session_id=session_id)
@@ -139,14 +151,10 @@ def room_snapshot(*, room: Room, viewer: Viewer) -> dict:
         payload = question_payload(question, room, reveal=reveal)
         payload.update(mine=mine, voted=question.pk in voted)
         questions.append(payload)
-    session_values = Session.objects.values_list("qa_moderated", flat=True).get(pk=room.session_id)
     return {
         "type": "snapshot",
         "seq": seq,
-        "qa_moderated": session_values,
-        "muted": RoomMute.objects.filter(
-            session_id=room.session_id, person_key=viewer.person_key
-        ).exists(),
+        **viewer_state(room=room, viewer=viewer),
         "questions": questions,
         "presence": presence_counts(session_ids=[room.session_id]).get(room.session_id, 0),
     }
