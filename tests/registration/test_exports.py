@@ -54,8 +54,9 @@ def test_csv_and_xlsx_round_trip_with_injection_neutralised(register, open_semin
     sheet = load_workbook(xlsx).active
     cells = list(sheet.iter_rows(values_only=True))
     assert list(cells[0]) == header
-    # XML normalises a carriage return to a line feed; the apostrophe is what matters.
-    assert [r[2] for r in cells[1:]] == ["'" + v.replace("\r", "\n") for v in NASTY]
+    # Without lxml, XML normalises a carriage return to a line feed; the apostrophe matters.
+    got = [r[2].replace("\r", "\n") for r in cells[1:]]
+    assert got == ["'" + v.replace("\r", "\n") for v in NASTY]
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
 
 
