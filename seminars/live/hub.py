@@ -38,10 +38,11 @@ Send = Callable[[dict], Awaitable[None]]
 class Outlet:
     """One socket's bounded outbox.
 
-    Frames are written by a drain coroutine started as an eager task: when the server's
-    ``send`` does not suspend (Daphne's never does) a frame is written at once without a
-    task switch; when it does, frames queue up to ``limit`` and then the socket is closed
-    with 4008 so that the client resumes from its last seq instead of lagging for ever.
+    Frames are written at once while the server's ``send`` completes without waiting
+    (Daphne's always does): the send coroutine is stepped by hand, so no task is created
+    per frame. When a send has to wait, it is finished in a task and later frames queue up
+    to ``limit``; past that the socket is closed with 4008 so that the client resumes from
+    its last seq instead of lagging for ever.
     While ``holding`` (between connect and the snapshot) live frames are kept aside with
     their seq and released after the snapshot, skipping what the snapshot already covers.
     """
@@ -80,26 +81,70 @@ class Outlet:
             text = _CLOSE
         self.queue.append(text)
         if not self.writing:
-            self.writing = True
-            loop = asyncio.get_running_loop()
-            self.task = asyncio.eager_task_factory(loop, self._drain())
+            self._pump()
 
     def push_frame(self, frame: dict) -> None:
         self.push(encode(frame))
 
-    async def _drain(self) -> None:
+    def _message(self) -> dict:
+        text = self.queue.popleft()
+        if text is _CLOSE:
+            self.queue.clear()
+            return {"type": "websocket.close", "code": CLOSE_TOO_SLOW}
+        return {"type": "websocket.send", "text": text}
+
+    def _pump(self) -> None:
+        """Write queued frames now; hand over to a task at the first send that must wait."""
+        while self.queue:
+            sending = self.send(self._message())
+            try:
+                pending = sending.send(None)
+            except StopIteration:
+                continue
+            except Exception:  # the socket went away under us; its consumer cleans up
+                self.closed = True
+                self.queue.clear()
+                return
+            self.writing = True
+            self.task = asyncio.ensure_future(self._drain(_Continue(sending, pending)))
+            return
+
+    async def _drain(self, waiting: "_Continue") -> None:
         try:
+            await waiting
             while self.queue:
-                text = self.queue.popleft()
-                if text is _CLOSE:
-                    await self.send({"type": "websocket.close", "code": CLOSE_TOO_SLOW})
-                    return
-                await self.send({"type": "websocket.send", "text": text})
-        except Exception:  # the socket went away under us; its consumer cleans up
+                await self.send(self._message())
+        except Exception:  # as in _pump
             self.closed = True
             self.queue.clear()
         finally:
             self.writing = False
+
+
+class _Continue:
+    """Awaitable that carries on a coroutine already stepped once (it yielded ``pending``),
+    speaking the same protocol a Task uses with the coroutines it runs."""
+
+    __slots__ = ("coroutine", "pending")
+
+    def __init__(self, coroutine, pending) -> None:
+        self.coroutine, self.pending = coroutine, pending
+
+    def __await__(self):
+        coroutine, pending = self.coroutine, self.pending
+        while True:
+            try:
+                value = yield pending
+            except BaseException as error:  # cancellation reaches the inner send too
+                try:
+                    pending = coroutine.throw(error)
+                except StopIteration as stop:
+                    return stop.value
+                continue
+            try:
+                pending = coroutine.send(value)
+            except StopIteration as stop:
+                return stop.value
 
 
 class Feed:
