@@ -301,3 +301,47 @@ def test_feed_passes_out_of_order_events_once_and_remembers_gaps():
 
     asyncio.run(run())
     assert received == ["1", "3", "2", "5"]
+
+
+def test_outlet_keeps_order_when_the_server_send_has_to_wait():
+    sent = []
+
+    async def run():
+        async def waiting_send(message):
+            await asyncio.sleep(0)  # a server applying back-pressure
+            sent.append(message["text"])
+
+        outlet = Outlet(waiting_send, "u1", limit=100)
+        outlet.release(0)
+        for n in range(20):
+            outlet.push(str(n))
+        assert outlet.writing
+        while outlet.writing:
+            await asyncio.sleep(0)
+        outlet.push("last")
+        while outlet.writing:
+            await asyncio.sleep(0)
+
+    asyncio.run(run())
+    assert sent == [str(n) for n in range(20)] + ["last"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_muted_person_may_still_withdraw_a_vote(room_data):
+    from seminars.live.services import person_mute, question_vote
+
+    room = room_load(session_id=room_data.session.pk)
+    moderator = viewer_of(room_data.moderator, groups.MODERATOR)
+    vendor = viewer_of(room_data.vendor2)
+    question_id = question_ask(room=room, viewer=viewer_of(room_data.vendor), text="q")[
+        "question_id"
+    ]
+    question_set_state(room=room, viewer=moderator, question_id=question_id, state="approved")
+    question_vote(room=room, viewer=vendor, question_id=question_id)
+    person_mute(room=room, viewer=moderator, person=vendor.person_key, muted=True)
+    with pytest.raises(LiveError) as refused:
+        question_vote(room=room, viewer=vendor, question_id=question_id)
+    assert refused.value.code == "muted"
+    assert question_vote(room=room, viewer=vendor, question_id=question_id, voted=False) == {
+        "question_id": question_id, "votes": 0
+    }  # fmt: skip

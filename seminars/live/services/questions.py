@@ -177,8 +177,12 @@ def _votes_event(*, room: Room, viewer: Viewer, question: Question, voted: bool)
 
 
 def question_vote(*, room: Room, viewer: Viewer, question_id: object, voted: bool = True) -> dict:
-    """Cast (``voted``) or withdraw one person's vote; broadcasts question.votes."""
-    check_not_muted(room=room, viewer=viewer)
+    """Cast (``voted``) or withdraw one person's vote; broadcasts question.votes.
+
+    A muted person may still withdraw a vote they cast before.
+    """
+    if voted:
+        check_not_muted(room=room, viewer=viewer)
     person_rate_check(
         kind="vote",
         session_id=room.session_id,
