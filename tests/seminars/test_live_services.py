@@ -345,3 +345,31 @@ def test_a_muted_person_may_still_withdraw_a_vote(room_data):
     assert question_vote(room=room, viewer=vendor, question_id=question_id, voted=False) == {
         "question_id": question_id, "votes": 0
     }  # fmt: skip
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_changes_get_unique_contiguous_seqs(room_data, settings):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection as default_connection
+
+    from tests import factories
+
+    settings.LIVE_ASK_RATE = (100, 60)
+    room = room_load(session_id=room_data.session.pk)
+    askers = [viewer_of(factories.UserFactory()) for _ in range(6)]
+
+    def ask_five(viewer: Viewer) -> None:
+        try:
+            for n in range(5):
+                question_ask(room=room, viewer=viewer, text=f"{viewer.person_key} {n}")
+        finally:
+            default_connection.close()
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(ask_five, askers))
+    assert list(RoomEvent.objects.order_by("seq").values_list("seq", flat=True)) == list(
+        range(1, 31)
+    )
+    assert sorted(Question.objects.values_list("last_seq", flat=True)) == list(range(1, 31))
