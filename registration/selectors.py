@@ -225,3 +225,29 @@ def reach_report(seminar: Seminar) -> Reach:
         shares=shares,
         over_time=[(d.isoformat(), n) for d, n in days],
     )
+
+
+def participant_list(seminar: Seminar) -> QuerySet[Registration]:
+    """Registrations that chose to appear in the participant list, as much as they chose."""
+    return (
+        Registration.objects.filter(
+            seminar=seminar,
+            status__in=(Status.CONFIRMED, Status.WAITING),
+            anonymised_at__isnull=True,
+        )
+        .exclude(list_visibility=Registration.ListVisibility.HIDDEN)
+        .select_related("person", "company")
+        .order_by("company__legal_name", "pk")
+    )
+
+
+def may_see_participants(seminar: Seminar, user) -> bool:
+    """Participants see each other; organisers and presenters see everyone who opted in."""
+    from seminars import permissions
+
+    if permissions.can_manage_seminar(user, seminar):
+        return True
+    if permissions.presenter_agency_ids(user, seminar):
+        return True
+    mine = registration_of_user(seminar, user)
+    return mine is not None and mine.status == Status.CONFIRMED

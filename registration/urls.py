@@ -15,6 +15,7 @@ urlpatterns = [
     path(f"{_s}my-registration/cancel/", vendor.cancel, name="cancel"),
     path(f"{_s}my-registration/erase/", vendor.erase, name="erase"),
     path(f"{_s}my-calendar/<str:token>.ics", vendor.calendar_feed, name="calendar"),
+    path(f"{_s}participants/", vendor.participants, name="participants"),
     path(f"{_s}join/<str:token>/", vendor.join, name="join"),
     path(
         f"{_s}sessions/<int:session_id>/contact-me/<int:agency_id>/",

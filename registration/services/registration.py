@@ -9,7 +9,7 @@ import secrets
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -156,18 +156,50 @@ def _company_upsert(data: dict, person: Person | None) -> Company:
         ):
             company = current
     company = company or Company()
+    _fill_company(company, data, number)
+    if company.pk is not None or not number:
+        company.save()
+        return company
+    try:
+        with transaction.atomic():
+            company.save()
+    except IntegrityError:
+        # A colleague registered the same firm at the same moment: update theirs.
+        company = Company.objects.select_for_update().get(
+            country=data["country"], national_registration_number=number
+        )
+        _fill_company(company, data, number)
+        company.save()
+    return company
+
+
+def _fill_company(company: Company, data: dict, number: str) -> None:
     for field, value in data.items():
         setattr(company, field, value)
     company.national_registration_number = number
     company.full_clean(validate_unique=False)
-    company.save()
-    return company
+
+
+def _locked_or_new_person(email: str, payload: dict) -> Person:
+    """The person row for ``email``, locked; created if missing. Two first registrations
+    with one address at the same moment meet at the unique index: the loser reads the
+    winner's row instead of failing."""
+    person = Person.objects.select_for_update().filter(email=email).first()
+    if person is not None:
+        return person
+    try:
+        with transaction.atomic():
+            return Person.objects.create(
+                email=email, full_name=payload["full_name"], time_zone=payload["time_zone"]
+            )
+    except IntegrityError:
+        return Person.objects.select_for_update().get(email=email)
 
 
 def _person_upsert(payload: dict) -> Person:
     email = payload["email"].lower()
-    person = Person.objects.select_for_update().filter(email=email).first() or Person(email=email)
-    company = _company_upsert(payload["company"], person if person.pk else None)
+    person = _locked_or_new_person(email, payload)
+    company = _company_upsert(payload["company"], person)
     person.company = company
     for field in ("full_name", "job_title", "phone", "preferred_language", "time_zone"):
         setattr(person, field, payload.get(field, ""))

@@ -4,7 +4,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -291,3 +291,15 @@ def contact_me(request, slug: str, session_id: int, agency_id: int):
 
 def registration_consents(registration: Registration, agency: Organization) -> bool:
     return registration.consents.filter(agency=agency, granted=True).exists()
+
+
+@login_required
+def participants(request, slug: str):
+    seminar = seminar_visible_or_404(user=request.user, slug=slug)
+    if not selectors.may_see_participants(seminar, request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "registration/participants.html",
+        {"seminar": seminar, "participants": selectors.participant_list(seminar)[:1000]},
+    )

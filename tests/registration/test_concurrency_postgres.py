@@ -78,3 +78,54 @@ def test_300_simultaneous_in_room_registrations_fill_100_places_and_wait_200():
     assert first_waiting.status == "confirmed"
     assert registrations.filter(status="confirmed").count() == PLACES
     assert first_waiting.person.email in [m.to[0] for m in mail.outbox]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_links_for_one_email_and_one_firm_make_one_record_each():
+    seminar = factories.SeminarFactory(registration_opens_at=timezone.now() - timedelta(days=1))
+    raws = [
+        sign_in_token_create(
+            email="same@firm.example",
+            seminar=seminar,
+            payload=registration_payload(
+                email="same@firm.example",
+                full_name=f"Same Person {i}",
+                company={"national_registration_number": "ONE-FIRM"},
+            ),
+        )[1]
+        for i in range(8)
+    ] + [
+        sign_in_token_create(
+            email=f"colleague{i}@firm.example",
+            seminar=seminar,
+            payload=registration_payload(
+                email=f"colleague{i}@firm.example",
+                company={"national_registration_number": "ONE-FIRM"},
+            ),
+        )[1]
+        for i in range(8)
+    ]
+    start = threading.Barrier(len(raws))
+    errors: list[BaseException] = []
+
+    def worker(raw: str) -> None:
+        start.wait()
+        try:
+            services.link_use(raw_token=raw)
+        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(raw,)) for raw in raws]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Person.objects.filter(email="same@firm.example").count() == 1
+    assert Registration.objects.filter(seminar=seminar).count() == 9
+    from registration.models import Company
+
+    assert Company.objects.filter(national_registration_number="ONE-FIRM").count() == 1

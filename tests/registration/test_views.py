@@ -199,3 +199,30 @@ def test_reach_dashboard_draws_svg_charts(client, register, open_seminar):
     csv_text = client.get(_url("reach_csv", open_seminar)).content.decode("utf-8-sig")
     assert "share,Least developed countries,1,50" in csv_text
     assert "region,Oceania,1," in csv_text
+
+
+def test_participant_list_honours_each_vendors_choice_and_is_for_participants(
+    client, register, open_seminar, django_assert_max_num_queries
+):
+    hidden = register(email="h@x.example", full_name="Hidden Person", list_visibility="hidden")
+    register(
+        email="c@x.example",
+        full_name="Company Only",
+        list_visibility="company",
+        company={"legal_name": "Visible Firm", "national_registration_number": "C1"},
+    )
+    register(
+        email="f@x.example",
+        full_name="Full Person",
+        list_visibility="full",
+        company={"legal_name": "Open Firm", "national_registration_number": "F1"},
+    )
+    url = _url("participants", open_seminar)
+    client.force_login(factories.UserFactory())
+    assert client.get(url).status_code == 403
+    client.force_login(hidden.person.user)
+    with django_assert_max_num_queries(10):
+        page = client.get(url).content.decode().split('<main id="main">')[1]
+    assert "Visible Firm" in page and "Company Only" not in page
+    assert "Open Firm" in page and "Full Person" in page
+    assert "Hidden Person" not in page
