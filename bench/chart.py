@@ -75,12 +75,13 @@ def _axes(x_max: float, limit_ms: float) -> list[str]:
 def _series(steps: list[dict]) -> dict[tuple[str, int], list[dict]]:
     series: dict[tuple[str, int], list[dict]] = {}
     for step in steps:
-        if step.get("repeat", 0) == 0:
+        if step.get("repeat", 0) == 0 and step.get("p99_ms") is not None:
             series.setdefault((step["config"], step["clients"]), []).append(step)
     return series
 
 
 def render(steps: list[dict], *, title: str, limit_ms: float = 200.0) -> str:
+    steps = [s for s in steps if s.get("p99_ms") is not None]
     x_max = _nice_max(max((s["deliveries_per_s"] for s in steps), default=1000) * 1.05)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '

@@ -53,6 +53,12 @@ def run_n(
         load = LoadGen(target, n_clients, workers=workers_for(n_clients), cores=cores)
         try:
             connect = load.connect()
+            if connect["connected"] < n_clients:
+                # The server accepts connections more slowly than the budget allows (or
+                # refuses some): no ladder at this N; the step records why.
+                steps.append(_not_connected(config.name, n_clients, connect, repeat))
+                print(f"  {config.name} N={n_clients}: only {connect}", flush=True)
+                return steps
             time.sleep(1.0)
             rss_after = sum(procs.rss_bytes(p) for p in pids)
             try:
@@ -84,6 +90,37 @@ def run_n(
         for server in servers:
             server.stop()
     return steps
+
+
+def _not_connected(name: str, n_clients: int, connect: dict, repeat: int) -> dict:
+    return {
+        "config": name,
+        "clients": n_clients,
+        "repeat": repeat,
+        "connect": connect,
+        "passed": False,
+        "not_connected": True,
+        "rate": 0,
+        "events": 0,
+        "offered_deliveries_per_s": 0,
+        "deliveries_per_s": 0,
+        "expected": 0,
+        "delivered": 0,
+        "lost": 0,
+        "duplicates": 0,
+        "p50_ms": None,
+        "p99_ms": None,
+        "max_ms": 0.0,
+        "server_cpu_pct": 0.0,
+        "loadgen_cpu_pct": 0.0,
+        "rss_per_connection_kib": None,
+        "reconnects": 0,
+        "gap_resumes": 0,
+        "client_errors": {},
+        "publisher_error": None,
+        "error": f"only {connect['connected']:,} of {n_clients:,} clients connected within "
+        f"the {connect['seconds']} s budget",
+    }
 
 
 def _line(step: dict) -> str:

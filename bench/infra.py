@@ -61,22 +61,13 @@ def drop_database(name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def snapshot(dest: Path) -> tuple[Path, str]:
-    """The committed tree (HEAD) exported to ``dest``, and its commit.
-
-    OpenIPS is benchmarked from a snapshot of HEAD, not the working tree: on a machine where
-    others edit files during a 20-minute run, a server started mid-run would otherwise load
-    half-written code. BENCH_TREE=working uses the working tree instead.
-    """
-    if os.environ.get("BENCH_TREE") == "working" or not (procs.ROOT / ".git").exists():
-        return procs.ROOT, "working tree"
+def _archive_head(dest: Path) -> str:
     commit = subprocess.run(
         ["git", "-C", str(procs.ROOT), "rev-parse", "HEAD"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout.strip()
-    dest.mkdir(parents=True, exist_ok=True)
     archive = subprocess.Popen(
         ["git", "-C", str(procs.ROOT), "archive", "HEAD"], stdout=subprocess.PIPE
     )
@@ -84,7 +75,51 @@ def snapshot(dest: Path) -> tuple[Path, str]:
     archive.stdout.close()
     if archive.wait() != 0:
         raise RuntimeError("git archive HEAD failed")
-    return dest, commit
+    return f"HEAD {commit}"
+
+
+def _copy_working_tree(dest: Path) -> str:
+    shutil.copytree(
+        procs.ROOT,
+        dest,
+        dirs_exist_ok=True,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", "results", "media", "staticfiles", "__pycache__", "*.sqlite3*"
+        ),
+    )
+    return "working tree copied at start"
+
+
+def _imports_cleanly(tree: Path) -> bool:
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    result = subprocess.run(
+        [procs.PYTHON, "manage.py", "check"], cwd=tree, env=env, capture_output=True, timeout=120
+    )
+    return result.returncode == 0
+
+
+def snapshot(dest: Path, *, attempts: int = 8) -> tuple[Path, str]:
+    """A frozen copy of OpenIPS's code for the whole run, and what it is.
+
+    Others edit files during a 20-minute run, and a server started mid-run would otherwise
+    load half-written code. HEAD (``git archive``) is preferred; when HEAD does not pass
+    ``manage.py check`` (a commit that needs files not yet committed), a copy of the working
+    tree; each tried again after 15 s, a bounded number of times.
+    """
+    import time
+
+    for attempt in range(attempts):
+        for make in (_archive_head, _copy_working_tree):
+            if make is _archive_head and not (procs.ROOT / ".git").exists():
+                continue
+            tree = dest / f"{attempt}-{make.__name__.strip('_')}"
+            tree.mkdir(parents=True, exist_ok=True)
+            what = make(tree)
+            if _imports_cleanly(tree):
+                return tree, what
+        time.sleep(15)
+    raise RuntimeError("neither HEAD nor the working tree passed manage.py check")
 
 
 def manage(

@@ -113,10 +113,13 @@ class Worker:
                 self.errors[type(exc).__name__] += 1
                 delay = min(delay * 2, 2.0)
 
-    async def connect_all(self) -> dict:
-        results = await asyncio.gather(
-            *(self.open_one(s) for s in self.clients), return_exceptions=True
-        )
+    async def connect_all(self, deadline_s: float) -> dict:
+        """Open every client, giving up on those not open within ``deadline_s``."""
+        tasks = [asyncio.ensure_future(self.open_one(s)) for s in self.clients]
+        await asyncio.wait(tasks, timeout=deadline_s)
+        for task in tasks:
+            task.cancel()
+        results = await asyncio.gather(*tasks, return_exceptions=True)
         failed = [r for r in results if isinstance(r, BaseException)]
         for exc in failed:
             self.errors[f"{type(exc).__name__}: {exc}"[:120]] += 1
@@ -185,7 +188,7 @@ class Worker:
         while True:
             command, arg = await commands.get()
             if command == "connect":
-                self.pipe.send(await self.connect_all())
+                self.pipe.send(await self.connect_all(arg))
             elif command == "reset":
                 self.reset()
                 self.pipe.send(True)
@@ -246,9 +249,10 @@ class LoadGen:
             replies.append(pipe.recv())
         return replies
 
-    def connect(self) -> dict:
+    def connect(self, deadline_s: float = 150.0) -> dict:
+        """Connect every client, or as many as open within ``deadline_s``."""
         started = time.monotonic()
-        replies = self.ask("connect", timeout=300)
+        replies = self.ask("connect", deadline_s, timeout=deadline_s + 60)
         return {
             "connected": sum(r["connected"] for r in replies),
             "failed": sum(r["failed"] for r in replies),
@@ -329,8 +333,8 @@ def summarise(replies, table, rate, duration, n_clients, server_cpu, load_cpu) -
         "delivered": delivered,
         "lost": expected - delivered,
         "duplicates": sum(r["duplicates"] for r in replies),
-        "p50_ms": round(percentile(hist, delivered, 0.50) * 1000, 1),
-        "p99_ms": round(percentile(hist, delivered, 0.99) * 1000, 1),
+        "p50_ms": round(percentile(hist, delivered, 0.50) * 1000, 1) if delivered else None,
+        "p99_ms": round(percentile(hist, delivered, 0.99) * 1000, 1) if delivered else None,
         "max_ms": round(max((r["max"] for r in replies), default=0.0) * 1000, 1),
         "server_cpu_pct": round(server_cpu * 100, 1),
         "loadgen_cpu_pct": round(load_cpu * 100, 1),

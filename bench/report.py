@@ -71,7 +71,7 @@ def fanout_section(results: dict) -> list[str]:
             NAMES.get(c, c),
             *(
                 next(
-                    (f"{s['rss_per_connection_kib']} KiB" for s in sweep[c] if s["clients"] == n),
+                    (f"{s.get('rss_per_connection_kib')} KiB" for s in sweep[c] if s["clients"] == n and s.get("rss_per_connection_kib")),
                     "",
                 )
                 for n in clients
@@ -101,16 +101,23 @@ def fanout_section(results: dict) -> list[str]:
             [
                 s["config"],
                 s["clients"],
-                s["rate"],
-                s["offered_deliveries_per_s"],
-                s["deliveries_per_s"],
-                s["p50_ms"],
-                s["p99_ms"],
-                s["max_ms"],
-                s["lost"],
-                f"{s['server_cpu_pct']}%",
-                f"{s['loadgen_cpu_pct']}%",
-                "pass" if s["passed"] else "FAIL",
+                *(
+                    s.get(k, "")
+                    for k in (
+                        "rate",
+                        "offered_deliveries_per_s",
+                        "deliveries_per_s",
+                        "p50_ms",
+                        "p99_ms",
+                        "max_ms",
+                        "lost",
+                    )
+                ),
+                f"{s.get('server_cpu_pct', '')}%",
+                f"{s.get('loadgen_cpu_pct', '')}%",
+                ("pass" if s["passed"] else "FAIL")
+                + (f" ({s['error']})" if s.get("error") else "")
+                + (f" ({s['gap_resumes']} gap resumes)" if s.get("gap_resumes") else ""),
             ]
             for s in steps
         ],
@@ -318,8 +325,8 @@ def render(results: dict) -> str:
         f"- Machine: {m['cpu_model']}, {m['cores']} cores, {m['memory_gib']} GiB, Linux "
         f"{m['kernel']}; load average at start {' '.join(m['loadavg_at_start'])}, at end "
         f"{' '.join(m.get('loadavg_at_end', []))} (other helpers share the machine).",
-        f"- OpenIPS code measured: commit `{results.get('openips_commit', '?')}` "
-        "(a `git archive` snapshot of HEAD, so edits made during the run do not leak in).",
+        f"- OpenIPS code measured: {results.get('openips_commit', '?')} (a frozen copy for the "
+        "whole run, so edits made by others during the run do not leak in).",
         "- Versions: " + ", ".join(f"{k} {val}" for k, val in v.items() if val),
         f"- Pinning: servers on core(s) {pin['server_cores']}, load generator and publisher on "
         f"{pin['load_cores']} ({pin['how']}); RLIMIT_NOFILE {pin['nofile']}.",
