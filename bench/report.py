@@ -71,7 +71,11 @@ def fanout_section(results: dict) -> list[str]:
             NAMES.get(c, c),
             *(
                 next(
-                    (f"{s.get('rss_per_connection_kib')} KiB" for s in sweep[c] if s["clients"] == n and s.get("rss_per_connection_kib")),
+                    (
+                        f"{s['rss_per_connection_kib']} KiB"
+                        for s in sweep[c]
+                        if s["clients"] == n and s.get("rss_per_connection_kib")
+                    ),
                     "",
                 )
                 for n in clients
