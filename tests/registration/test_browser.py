@@ -33,8 +33,24 @@ def browser(monkeypatch):
         browser.close()
 
 
+@pytest.fixture
+def close_server_sessions():
+    """Some thread of the live server keeps a PostgreSQL session open after the test, which
+    blocks dropping the test database; end the sessions of this test database but ours."""
+    yield
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("close_server_sessions")
 def test_vendor_registers_on_a_phone_including_the_emailed_link(
     browser, live_server, open_seminar, agencies
 ):
