@@ -132,7 +132,12 @@ def seed(context: dict) -> None:
             registration.checked_in_at = timezone.now() - timedelta(minutes=index)
             registration.save(update_fields=["checked_in_at"])
         _engage(registration, agencies, index)
-    # The demo "vendor" user (Grace Banda) registers too, online, sharing with UNICEF.
+    registrations.append(_demo_vendor(context, seminar, unicef, sessions))
+    context["registrations"] = registrations
+
+
+def _demo_vendor(context: dict, seminar, unicef, sessions) -> Registration:
+    """The demo "vendor" user (Grace Banda) registers too, online, sharing with UNICEF."""
     vendor_user = context["users"]["vendor"]
     company = Company.objects.create(
         legal_name="Banda Medical Supplies",
@@ -154,8 +159,7 @@ def seed(context: dict) -> None:
         seminar, person=person, company=company, mode="online", sessions=sessions
     )
     consents_apply(registration=registration, answers={unicef.pk: True}, source="demo")
-    registrations.append(registration)
-    context["registrations"] = registrations
+    return registration
 
 
 def _engage(registration: Registration, agencies: dict, index: int) -> None:

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
+from django.utils.translation import gettext_lazy as _
 
 from registration import constants
 from registration.models import (
@@ -174,10 +175,23 @@ class Reach:
     over_time: list[tuple[str, int]] = field(default_factory=list)
 
 
+SHARE_LABELS = {
+    "ldc": _("Least developed countries"),
+    "lldc": _("Landlocked developing countries"),
+    "sids": _("Small island developing states"),
+    "eit": _("Economies in transition"),
+    "women": _("Women-owned (51%+)"),
+    "sme": _("SMEs"),
+    "disability": _("Disability-inclusive"),
+    "first_time": _("First-time"),
+    "returning": _("Returning"),
+    "online": _("Online"),
+    "in_room": _("In the room"),
+}
+
+
 def reach_report(seminar: Seminar) -> Reach:
     """Counts and shares without personal data (active registrations only)."""
-    from django.utils.translation import gettext as _
-
     active = Registration.objects.filter(seminar=seminar, status__in=Registration.ACTIVE_STATUSES)
     flags = active.aggregate(
         total=Count("pk"),
@@ -194,21 +208,9 @@ def reach_report(seminar: Seminar) -> Reach:
         in_room=Count("pk", filter=Q(attendance_mode="in_room")),
     )
     total = flags.pop("total")
-    labels = {
-        "ldc": _("Least developed countries"),
-        "lldc": _("Landlocked developing countries"),
-        "sids": _("Small island developing states"),
-        "eit": _("Economies in transition"),
-        "women": _("Women-owned (51%+)"),
-        "sme": _("SMEs"),
-        "disability": _("Disability-inclusive"),
-        "first_time": _("First-time"),
-        "returning": _("Returning"),
-        "online": _("Online"),
-        "in_room": _("In the room"),
-    }
     shares = [
-        (str(labels[k]), flags[k], round(100 * flags[k] / total) if total else 0) for k in labels
+        (str(label), flags[k], round(100 * flags[k] / total) if total else 0)
+        for k, label in SHARE_LABELS.items()
     ]
     regions = Counter(dict(active.values_list("region").annotate(n=Count("pk"))))
     countries = active.values_list("country").annotate(n=Count("pk")).order_by("-n", "country")

@@ -268,16 +268,7 @@ def registration_apply(*, seminar: Seminar, payload: dict) -> Registration:
     )
     previous_status = registration.status if registration else None
     previous_mode = registration.attendance_mode if registration else None
-    if registration is None:
-        registration = Registration(
-            seminar=seminar,
-            person=person,
-            calendar_token=secrets.token_urlsafe(32),
-            check_in_code=secrets.token_hex(5).upper(),
-            is_returning=Registration.objects.filter(person=person)
-            .exclude(seminar=seminar)
-            .exists(),
-        )
+    registration = registration or _new_registration(seminar, person)
     mode_changed = registration.attendance_mode != mode
     registration.company = person.company
     registration.attendance_mode = mode
@@ -285,14 +276,7 @@ def registration_apply(*, seminar: Seminar, payload: dict) -> Registration:
     registration.privacy_notice_version = constants.PRIVACY_NOTICE_VERSION
     _snapshot_tags(registration, seminar)
     if previous_status in (None, Status.CANCELLED, Status.REJECTED) or mode_changed:
-        if previous_status in (Status.CANCELLED, Status.REJECTED):
-            registration.cancelled_at = None
-            registration.waiting_since = None
-        if seminar.registration_requires_approval and previous_status != Status.CONFIRMED:
-            registration.status = Status.PENDING_APPROVAL
-        else:
-            registration.waiting_since = None if mode_changed else registration.waiting_since
-            _allocate(registration, seminar)
+        _place(registration, seminar, previous_status=previous_status, mode_changed=mode_changed)
     registration.save()
     sessions = seminar.sessions.filter(pk__in=payload.get("session_ids") or [])
     registration.sessions.set(sessions)
@@ -302,6 +286,31 @@ def registration_apply(*, seminar: Seminar, payload: dict) -> Registration:
         _promote_waiting(seminar, previous_mode)
     _after_commit_notify(registration, new=previous_status != registration.status)
     return registration
+
+
+def _new_registration(seminar: Seminar, person: Person) -> Registration:
+    return Registration(
+        seminar=seminar,
+        person=person,
+        calendar_token=secrets.token_urlsafe(32),
+        check_in_code=secrets.token_hex(5).upper(),
+        is_returning=Registration.objects.filter(person=person).exclude(seminar=seminar).exists(),
+    )
+
+
+def _place(
+    registration: Registration, seminar: Seminar, *, previous_status: str | None, mode_changed: bool
+) -> None:
+    """A (new) place for a new, returning or mode-switching registration."""
+    if previous_status in (Status.CANCELLED, Status.REJECTED):
+        registration.cancelled_at = None
+        registration.waiting_since = None
+    if seminar.registration_requires_approval and previous_status != Status.CONFIRMED:
+        registration.status = Status.PENDING_APPROVAL
+        return
+    if mode_changed:
+        registration.waiting_since = None
+    _allocate(registration, seminar)
 
 
 def _after_commit_notify(registration: Registration, *, new: bool) -> None:
