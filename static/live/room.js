@@ -2,6 +2,9 @@
 // agency panels. User text is only ever set with textContent. Protocol:
 // docs/websocket-protocol.md.
 import { RoomSocket, format, readConfig } from "./socket.js";
+// Also remembers the browser's zone in the viewer_tz cookie, so the next page the server
+// renders shows the viewer's clock beside the seminar's.
+import { browserZone } from "../js/timezone.js";
 import { actionFrame, fillMergeTargets, fillModeratorActions } from "./moderation.js";
 import { PUBLIC_STATES, RoomStore } from "./store.js";
 
@@ -318,6 +321,25 @@ function tickCountdown() {
   setTimeout(tickCountdown, 1000);
 }
 
+// Rendered without the viewer's zone (first visit, no cookie yet): show the start in the
+// browser's zone too, named, so nobody has to convert times in their head.
+function showLocalTime() {
+  const element = $("local-time");
+  const zone = browserZone();
+  if (!element || !zone || zone === element.dataset.seminarZone) return;
+  const when = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
+    timeZone: zone,
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23", // the server shows 24-hour times too
+  }).format(new Date(element.dataset.startsAt));
+  element.textContent = format(T.yourTime, { time: when, zone });
+  element.hidden = false;
+}
+
 // ---- start ------------------------------------------------------------------------------
 
 function start() {
@@ -341,6 +363,7 @@ function start() {
     );
   }
   tickCountdown();
+  showLocalTime();
   if (!config.socket) {
     els.state.dataset.state = "closed";
     els.state.textContent = T.signIn;

@@ -21,6 +21,7 @@ def client_strings() -> dict[str, str]:
             "You have this room open in too many tabs or devices. Close one and reload."
         ),
         "startsIn": gettext("Starts in %(time)s"),
+        "yourTime": gettext("Your time: %(time)s (%(zone)s)"),
         "started": gettext("The session has started."),
         "ended": gettext("The session has ended."),
         "votes": gettext("%(count)s votes"),
