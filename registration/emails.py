@@ -4,6 +4,8 @@ Called after commit by the services; they read what they need by primary key.
 """
 
 import io
+import logging
+import smtplib
 
 import segno
 from django.conf import settings
@@ -17,6 +19,8 @@ from registration.models import Registration
 from registration.times import session_times
 from seminars.models import Seminar, Session
 
+logger = logging.getLogger(__name__)
+
 
 def _send(*, to: str, subject: str, template: str, context: dict, attachments=()) -> None:
     body = render_to_string(f"registration/email/{template}.txt", context)
@@ -28,7 +32,13 @@ def _send(*, to: str, subject: str, template: str, context: dict, attachments=()
     )
     for name, content, mimetype in attachments:
         message.attach(name, content, mimetype)
-    message.send(using="default")
+    try:
+        message.send(using="default")
+    except (OSError, smtplib.SMTPException):
+        # Sent after commit: the registration is saved whatever happens here, so a mail
+        # server outage is logged (and the vendor can ask for a new link) instead of turning
+        # the page into an error.
+        logger.exception("Could not send %r to %s", subject, to)
 
 
 def send_confirm_link(*, seminar: Seminar, email: str, raw_token: str, language: str) -> None:

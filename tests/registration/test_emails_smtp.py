@@ -193,3 +193,15 @@ def test_reminder_is_skipped_when_cancelled_and_follows_a_moved_session(register
     assert services.reminder_send(**args) == "sent"
     assert services.reminder_send(**args) == "skipped: already sent"
     assert reverse("registration:mine", kwargs={"slug": session.seminar.slug})
+
+
+def test_mail_server_down_keeps_the_registration_and_logs_it(settings, register, caplog):
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": _free_port(), "timeout": 2},
+        }
+    }
+    registration = register(email="offline@x.example")
+    assert Registration.objects.filter(pk=registration.pk, status="confirmed").exists()
+    assert "Could not send" in caplog.text
