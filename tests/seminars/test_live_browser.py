@@ -363,6 +363,16 @@ def test_moderator_tools_agency_panel_and_error_messages(server, browser):
 
     assert _unnamed_controls(agency) == []
 
+    # Answered on stage: the agency marks it, everyone sees it.
+    on_stage = f"Do you publish your tender plans? {time.time_ns()}"
+    moderator.get_by_label("Addressed to").select_option(label="UNICEF")
+    _ask(moderator, on_stage)
+    _question(moderator, "queue", on_stage).get_by_role("button", name="Approve").click()
+    _question(agency, "agency-questions", on_stage).get_by_role(
+        "button", name="Answered live", exact=True
+    ).click()
+    expect(_question(vendor, "questions", on_stage)).to_contain_text("Answered live")
+
     # A duplicate is merged into the first question and leaves the asker's list.
     duplicate = f"When do you pay local suppliers? {time.time_ns()}"
     vendor.get_by_label("Hide my name from the audience").uncheck()
