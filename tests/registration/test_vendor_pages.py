@@ -1,0 +1,78 @@
+"""The vendor's own pages: sign-in link, calendar feed, cancel; organisers' approvals."""
+
+from django.core import mail
+from django.urls import reverse
+from icalendar import Calendar
+
+from registration.models import Registration
+from tests import factories
+
+
+def _url(name, seminar, **kw):
+    return reverse(f"registration:{name}", kwargs={"slug": seminar.slug, **kw})
+
+
+def test_sign_in_link_for_registered_vendors_only(
+    client, register, open_seminar, django_capture_on_commit_callbacks
+):
+    registration = register(preferred_language="es")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post(_url("sign_in", open_seminar), {"email": "SITA@kms.example"})
+        unknown = client.post(_url("sign_in", open_seminar), {"email": "who@x.example"})
+    assert known["Location"] == unknown["Location"]  # no hint whether an address is known
+    (message,) = mail.outbox
+    assert message.to == ["sita@kms.example"] and message.subject.startswith("Su enlace de acceso")
+    raw = message.body.split("/register/confirm/")[1].split("/")[0]
+    response = client.post(_url("confirm", open_seminar, token=raw))
+    assert response["Location"].endswith("/my-registration/")
+    assert int(client.session["_auth_user_id"]) == registration.person.user_id
+
+
+def test_calendar_feed_has_only_the_chosen_sessions_and_the_page_offers_webcal(
+    client, register, open_seminar, agencies
+):
+    registration = register(session_ids=[agencies["sessions"][1].pk])
+    feed = client.get(_url("calendar", open_seminar, token=registration.calendar_token))
+    assert feed["Content-Type"].startswith("text/calendar")
+    summaries = [str(e["SUMMARY"]) for e in Calendar.from_ical(feed.content).walk("VEVENT")]
+    assert summaries == ["UNDP buying"]
+    client.force_login(registration.person.user)
+    page = client.get(_url("mine", open_seminar)).content.decode()
+    from registration import links
+
+    webcal = links.webcal(links.calendar_url(registration))
+    assert webcal.startswith("webcal://") and webcal in page
+
+
+def test_vendor_cancels_after_confirming_and_the_feed_empties(client, register, open_seminar):
+    registration = register()
+    client.force_login(registration.person.user)
+    url = _url("cancel", open_seminar)
+    assert "Yes, cancel my registration" in client.get(url).content.decode()
+    assert Registration.objects.get().status == "confirmed"  # GET changes nothing
+    assert client.post(url).status_code == 302
+    assert Registration.objects.get().status == "cancelled"
+    feed = client.get(_url("calendar", open_seminar, token=registration.calendar_token))
+    assert Calendar.from_ical(feed.content).walk("VEVENT") == []
+
+
+def test_organiser_approves_and_rejects_pending_registrations(
+    client, register, open_seminar, django_assert_max_num_queries
+):
+    open_seminar.registration_requires_approval = True
+    open_seminar.save()
+    yes = register(email="yes@x.example")
+    no = register(email="no@x.example")
+    organizer = factories.RoleFactory(seminar=open_seminar, role="organizer").user
+    client.force_login(organizer)
+    with django_assert_max_num_queries(10):
+        page = client.get(_url("registrations", open_seminar)).content.decode()
+    assert "yes@x.example" not in page and page.count("Approve ") >= 2
+    client.post(_url("decide", open_seminar, pk=yes.pk), {"decision": "approve"})
+    client.post(_url("decide", open_seminar, pk=no.pk), {"decision": "reject"})
+    yes.refresh_from_db()
+    no.refresh_from_db()
+    assert (yes.status, no.status) == ("confirmed", "rejected")
+    again = client.post(_url("decide", open_seminar, pk=no.pk), {"decision": "approve"})
+    assert again.status_code == 409
