@@ -76,3 +76,26 @@ def test_organiser_approves_and_rejects_pending_registrations(
     assert (yes.status, no.status) == ("confirmed", "rejected")
     again = client.post(_url("decide", open_seminar, pk=no.pk), {"decision": "approve"})
     assert again.status_code == 409
+
+
+def test_seminar_links_tag_offers_what_each_viewer_may_use(rf, register, open_seminar, agencies):
+    from django.contrib.auth.models import AnonymousUser
+    from django.template import Context, Template
+
+    template = Template("{% load registration_tags %}{% registration_links seminar %}")
+
+    def links_for(user) -> str:
+        request = rf.get("/")
+        request.user = user
+        return template.render(Context({"request": request, "seminar": open_seminar}))
+
+    assert "/register/" in links_for(AnonymousUser())
+    vendor = register().person.user
+    html = links_for(vendor)
+    assert "/my-registration/" in html and "/reach/" not in html and "/leads/" not in html
+    organizer = factories.RoleFactory(seminar=open_seminar, role="organizer").user
+    assert "/reach/" in links_for(organizer) and "/check-in/" in links_for(organizer)
+    presenter = factories.RoleFactory(
+        seminar=open_seminar, role="presenter", agency=agencies["UNICEF"]
+    ).user
+    assert "/leads/" in links_for(presenter) and "/reach/" not in links_for(presenter)
