@@ -99,3 +99,11 @@ def test_seminar_links_tag_offers_what_each_viewer_may_use(rf, register, open_se
         seminar=open_seminar, role="presenter", agency=agencies["UNICEF"]
     ).user
     assert "/leads/" in links_for(presenter) and "/reach/" not in links_for(presenter)
+
+
+def test_registration_form_speaks_french_and_spanish(client, open_seminar, agencies):
+    fr = client.get(_url("register", open_seminar), headers={"accept-language": "fr"})
+    assert "Pas de mot de passe" in fr.content.decode()
+    assert "Transmettre mes coordonnées à UNICEF" in fr.content.decode()
+    es = client.get(_url("register", open_seminar), headers={"accept-language": "es"})
+    assert "Sin contraseña" in es.content.decode()
