@@ -408,3 +408,12 @@ def test_anonymous_post_to_the_room_is_sent_to_sign_in_and_stores_nothing(client
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
     assert not Question.objects.exists()
+
+
+def test_invite_of_another_room_sends_the_phone_to_that_room(client, room):
+    other = factories.SessionFactory(seminar=room.seminar)
+    invite = room_invite_create(session_id=other.pk)
+    response = client.get(url("join", room.session, token=invite))
+    assert response["Location"] == url("room", other)
+    assert set(client.session[ROOM_TOKENS_KEY]) == {str(other.pk)}
+    assert RoomDevice.objects.get().session == other
