@@ -16,10 +16,14 @@ ARGS = [
     "--no-first-run",
 ]
 SCREENSHOT = "/tmp/openips-registration-phone.png"
+FORM_SCREENSHOT = "/tmp/openips-registration-form-phone.png"
 
 
 @pytest.fixture
-def browser(monkeypatch):
+def browser(monkeypatch, transactional_db, live_server):
+    # Depending on the database fixtures makes the browser (and the event loop Playwright runs
+    # in this thread) stop before the database is flushed; otherwise the flush would open a
+    # second, never-closed connection in the loop's context.
     if not shutil.which(CHROMIUM):
         _service_missing(f"needs chromium at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
@@ -35,8 +39,8 @@ def browser(monkeypatch):
 
 @pytest.fixture
 def close_server_sessions():
-    """Some thread of the live server keeps a PostgreSQL session open after the test, which
-    blocks dropping the test database; end the sessions of this test database but ours."""
+    """On PostgreSQL a session opened for the live server outlives the test and blocks
+    dropping the test database; end this test database's sessions other than ours."""
     yield
     from django.db import connection
 
@@ -68,6 +72,7 @@ def test_vendor_registers_on_a_phone_including_the_emailed_link(
     page.get_by_label("42 · Medical Equipment and Accessories and Supplies").check()
     page.get_by_label("Online").check()
     page.get_by_label("Share my contact details with UNICEF so that it may contact me").check()
+    page.screenshot(path=FORM_SCREENSHOT, full_page=True)
     page.get_by_role("button", name="Register").click()
     page.wait_for_url("**/register/sent/")
     assert "Check your email" in page.content()
