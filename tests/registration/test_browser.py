@@ -69,6 +69,7 @@ def test_vendor_registers_on_a_phone_including_the_emailed_link(
     page.get_by_label("Company legal name:", exact=True).fill("Thimphu Handicrafts")
     page.get_by_label("Country:", exact=True).select_option("BT")
     page.get_by_label("Small (10–49 staff)").check()
+    page.get_by_text("What you sell (UNSPSC segments)").first.click()
     page.get_by_label("42 · Medical Equipment and Accessories and Supplies").check()
     page.get_by_label("Online").check()
     page.get_by_label("Share my contact details with UNICEF so that it may contact me").check()
