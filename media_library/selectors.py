@@ -80,6 +80,30 @@ def _language_label(code: str) -> str:
         return code
 
 
+def _captions(presentation: Presentation) -> list[dict]:
+    """Approved caption files, served same-origin so that <track> can load them."""
+    return [
+        {
+            "language": a.language,
+            "label": _language_label(a.language),
+            "url": storage.signed_url(a.storage_key, proxied=True),
+        }
+        for a in _approved(presentation, MediaAsset.Kind.CAPTIONS)
+    ]
+
+
+def _slides(presentation: Presentation) -> list[dict]:
+    return [
+        {
+            "language": a.language,
+            "title": a.title,
+            "pages": a.probe.get("pages"),
+            "url": reverse("media_library:slides_download", kwargs={"pk": a.pk}),
+        }
+        for a in _approved(presentation, MediaAsset.Kind.SLIDES)
+    ]
+
+
 def player_context(session: Session) -> dict | None:
     """What the public player needs for a session: the first approved presentation's
     signed playlist URLs, captions, slides and the premiere's timing; None without one."""
@@ -107,23 +131,8 @@ def player_context(session: Session) -> dict | None:
         if audio
         else "",
         "poster_url": storage.signed_url(poster.storage_key) if poster else "",
-        "captions": [
-            {
-                "language": a.language,
-                "label": _language_label(a.language),
-                "url": storage.signed_url(a.storage_key, proxied=True),
-            }
-            for a in _approved(presentation, MediaAsset.Kind.CAPTIONS)
-        ],
-        "slides": [
-            {
-                "language": a.language,
-                "title": a.title,
-                "pages": a.probe.get("pages"),
-                "url": reverse("media_library:slides_download", kwargs={"pk": a.pk}),
-            }
-            for a in _approved(presentation, MediaAsset.Kind.SLIDES)
-        ],
+        "captions": _captions(presentation),
+        "slides": _slides(presentation),
         "starts_at_ms": int(session.starts_at.timestamp() * 1000),
         "server_now_ms": int(time.time() * 1000),
     }

@@ -104,6 +104,11 @@ def upload_start(
     )
     asset.storage_key = f"presentations/{presentation.pk}/{asset.pk}/original{_EXTENSIONS[kind]}"
     asset.save(update_fields=["storage_key"])
+    return _open_transfer(asset=asset, size=size)
+
+
+def _open_transfer(*, asset: MediaAsset, size: int) -> UploadSession:
+    """Create the multipart upload on S3, or the empty temporary file on disk."""
     part_size = max(MIN_PART, math.ceil(size / MAX_PARTS))
     upload = UploadSession(asset=asset, expected_size=size, part_size=part_size)
     if storage.is_s3():
