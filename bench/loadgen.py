@@ -88,14 +88,16 @@ class Worker:
                 path=target.path_for(state.cid, state.last_seq),
                 headers=target.headers(state.cid, port),
                 on_text=self.on_text_for(state),
-                on_lost=lambda _client, s=state: self.on_lost(s),
+                on_lost=lambda client, s=state: self.on_lost(s, client),
                 local_host=f"127.0.0.{2 + state.cid % 16}",
             )
         for frame in target.hello(state.last_seq):
             state.conn.send_text(frame)
 
-    def on_lost(self, state: ClientState) -> None:
-        if not self.stopping:
+    def on_lost(self, state: ClientState, client: wsclient.RawClient) -> None:
+        # Only an open connection that dropped is resumed here; a failed handshake is
+        # retried by whoever was opening it (connect_all or reconnect).
+        if not self.stopping and state.conn is client and client.is_open:
             asyncio.get_running_loop().create_task(self.reconnect(state))
 
     async def reconnect(self, state: ClientState) -> None:
@@ -114,16 +116,28 @@ class Worker:
                 delay = min(delay * 2, 2.0)
 
     async def connect_all(self, deadline_s: float) -> dict:
-        """Open every client, giving up on those not open within ``deadline_s``."""
-        tasks = [asyncio.ensure_future(self.open_one(s)) for s in self.clients]
-        await asyncio.wait(tasks, timeout=deadline_s)
-        for task in tasks:
-            task.cancel()
-        results = await asyncio.gather(*tasks, return_exceptions=True)
-        failed = [r for r in results if isinstance(r, BaseException)]
-        for exc in failed:
-            self.errors[f"{type(exc).__name__}: {exc}"[:120]] += 1
-        return {"connected": len(results) - len(failed), "failed": len(failed)}
+        """Open every client within ``deadline_s``; a refused or reset handshake is retried
+        after a short pause, as the browser client does."""
+        deadline = time.monotonic() + deadline_s
+        todo = list(self.clients)
+        retries = 0
+        while todo and time.monotonic() < deadline:
+            tasks = [asyncio.ensure_future(self.open_one(s)) for s in todo]
+            await asyncio.wait(tasks, timeout=max(0.1, deadline - time.monotonic()))
+            failed = []
+            for state, task in zip(todo, tasks, strict=True):
+                if not task.done():
+                    task.cancel()
+                    failed.append(state)
+                elif task.exception() is not None:
+                    exc = task.exception()
+                    self.errors[f"{type(exc).__name__}: {exc}"[:120]] += 1
+                    failed.append(state)
+            todo = failed
+            if todo:
+                retries += len(todo)
+                await asyncio.sleep(0.5)
+        return {"connected": len(self.clients) - len(todo), "failed": len(todo), "retries": retries}
 
     async def resume_gaps(self) -> None:
         """Protocol rule 3: a seq gap open for 3 s -> ``resume`` (counted, so the report
@@ -256,14 +270,16 @@ class LoadGen:
         return {
             "connected": sum(r["connected"] for r in replies),
             "failed": sum(r["failed"] for r in replies),
+            "retries": sum(r.get("retries", 0) for r in replies),
             "seconds": round(time.monotonic() - started, 2),
         }
 
     def worker_cpu(self) -> float:
         return sum(procs.cpu_seconds(p.pid) for p in self.procs)
 
-    def drain(self, expected: int, cap: float = 20.0) -> None:
-        """Wait until every expected delivery arrived, or nothing arrived for 2 s, or cap."""
+    def drain(self, expected: int, cap: float = 20.0, idle: float = 2.0) -> None:
+        """Wait until every expected delivery arrived, or nothing arrived for ``idle``
+        seconds, or ``cap`` seconds passed."""
         deadline = time.monotonic() + cap
         last, last_change = -1, time.monotonic()
         while time.monotonic() < deadline:
@@ -272,16 +288,25 @@ class LoadGen:
                 return
             if total != last:
                 last, last_change = total, time.monotonic()
-            elif time.monotonic() - last_change > 2.0:
+            elif time.monotonic() - last_change > idle:
                 return
             time.sleep(0.25)
 
-    def step(self, publisher, *, rate: float, duration: float, server_pids: list[int]) -> dict:
+    def step(
+        self,
+        publisher,
+        *,
+        rate: float,
+        duration: float,
+        server_pids: list[int],
+        drain_cap: float = 20.0,
+        drain_idle: float = 2.0,
+    ) -> dict:
         self.ask("reset")
         cpu_before = {pid: procs.cpu_seconds(pid) for pid in server_pids}
         load_before, wall_before = self.worker_cpu(), time.monotonic()
         table = publisher.publish(rate=rate, duration=duration)
-        self.drain(self.n_clients * len(table))
+        self.drain(self.n_clients * len(table), cap=drain_cap, idle=drain_idle)
         wall = time.monotonic() - wall_before
         server_cpu = sum(
             procs.cpu_seconds(p) - cpu_before[p] for p in server_pids if p in cpu_before

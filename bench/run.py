@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import time
 import traceback
 from datetime import UTC, datetime
@@ -36,12 +37,12 @@ PLANS = {
         "export_rows": [10_000, 100_000],
     },
     "quick": {
-        "clients": [500, 2000],
+        "clients": [500, 1000],
         "duration": 3.0,
-        "spread_clients": 2000,
+        "spread_clients": 500,
         "spread_repeats": 1,
-        "restart": {"clients": 500, "rate": 10.0, "duration": 8.0},
-        "idle_clients": 2000,
+        "restart": {"clients": 300, "rate": 10.0, "duration": 8.0},
+        "idle_clients": 1000,
         "http_seconds": 3.0,
         "export_rows": [2_000, 20_000],
     },
@@ -89,6 +90,8 @@ def run(plan_name: str, only: list[str], sections: list[str]) -> dict:
     plan = PLANS[plan_name]
     nofile = procs.raise_nofile()
     cores = procs.cpu_plan()
+    # This process publishes the floor's and naive peer's events: it is on the load side.
+    procs.pin(0, cores["load"])
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     work = RESULTS / "work" / stamp
     work.mkdir(parents=True, exist_ok=True)
@@ -234,7 +237,15 @@ def run_sections(results, plan, sections, configs, by_name, cores, work) -> None
         )
 
 
+def _stop(signum, frame) -> None:
+    # SIGTERM (or SIGINT where a background shell ignored it) unwinds like Ctrl-C, so that
+    # every `finally` stops the processes this run started.
+    raise KeyboardInterrupt
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default="floor,naive,openips")
     parser.add_argument("--sections", default=",".join(SECTIONS))

@@ -35,7 +35,13 @@ def restart_mid_run(
             timer = threading.Timer(duration / 3, restart)
             timer.start()
             step = load.step(
-                publisher, rate=rate, duration=duration, server_pids=[s.pid for s in servers]
+                publisher,
+                rate=rate,
+                duration=duration,
+                server_pids=[s.pid for s in servers],
+                # Reconnecting clients come back over tens of seconds: wait for them.
+                drain_cap=150.0,
+                drain_idle=30.0,
             )
             timer.join(120)
         finally:
