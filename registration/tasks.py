@@ -15,3 +15,10 @@ def send_session_reminder(
         lead=lead,
         planned_starts_at=planned_starts_at,
     )
+
+
+@task()
+def reschedule_session_reminders(session_id: int) -> int:
+    from registration.services.reminders import reminders_reschedule_session
+
+    return reminders_reschedule_session(session_id=session_id)

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from seminars.models import Seminar, Session, SessionChange
+from seminars.signals import session_rescheduled
 
 
 def session_validate(
@@ -52,7 +53,8 @@ def session_save(*, session: Session, changed_fields: set[str] | None = None) ->
     """Validate and save a session.
 
     A change to the time or title of a saved session raises its calendar SEQUENCE by one
-    and, when the seminar is published, adds an entry to the public changelog.
+    and, when the seminar is published, adds an entry to the public changelog. A change of
+    time sends ``session_rescheduled`` after commit (registration moves its reminders).
     """
     session_validate(
         seminar=session.seminar,
@@ -72,6 +74,11 @@ def session_save(*, session: Session, changed_fields: set[str] | None = None) ->
     session.save()
     if session.seminar.status == Seminar.Status.PUBLISHED:
         _record_changes(previous, session, time_changed=time_changed, title_changed=title_changed)
+    if time_changed:
+        session_id = session.pk
+        transaction.on_commit(
+            lambda: session_rescheduled.send(sender=Session, session_id=session_id)
+        )
     return session
 
 

@@ -256,3 +256,22 @@ def test_demo_agenda_meets_the_acceptance_points(client, db):
     fiji = client.get(url, {"tz": "Pacific/Fiji"}).content.decode()
     # The 14:30–15:30 Nairobi Q&A crosses midnight in Fiji and is marked so.
     assert "(+1)" in fiji
+
+
+def test_agenda_links_each_session_to_its_live_room_but_not_breaks(client, seminar):
+    from datetime import timedelta
+
+    from django.urls import reverse
+
+    from tests.factories import SessionFactory
+
+    talk = SessionFactory(seminar=seminar, kind="presentation")
+    pause = SessionFactory(
+        seminar=seminar,
+        kind="break",
+        starts_at=talk.ends_at,
+        ends_at=talk.ends_at + timedelta(minutes=30),
+    )
+    page = client.get(seminar.get_absolute_url()).content.decode()
+    assert reverse("live:room", args=[seminar.slug, talk.pk]) in page
+    assert reverse("live:room", args=[seminar.slug, pause.pk]) not in page
