@@ -31,8 +31,11 @@ function nativeHls(video) {
 
 function clock(seconds) {
   const s = Math.max(0, Math.floor(seconds));
-  const parts = [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60];
-  return parts.map((n) => String(n).padStart(2, "0")).join(":");
+  const days = Math.floor(s / 86400);
+  const parts = [Math.floor((s % 86400) / 3600), Math.floor((s % 3600) / 60), s % 60];
+  const time = parts.map((n) => String(n).padStart(2, "0")).join(":");
+  // Days as a number without a unit word, so that no translation is needed: "6 · 18:26:05".
+  return days ? `${days} · ${time}` : time;
 }
 
 class Player {
