@@ -6,6 +6,7 @@ Flow: ``upload_start`` → parts (``upload_presign_parts``) or chunks (``upload_
 """
 
 import math
+from datetime import timedelta
 from pathlib import Path
 from typing import BinaryIO
 
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from media_library import storage
@@ -231,6 +233,19 @@ def upload_abort(*, upload: UploadSession) -> None:
     """Cancel an upload. Side effects: deletes its parts/temp file and its asset row."""
     _discard(upload)
     _delete_asset(upload.asset)
+
+
+def upload_expire_stale(*, older_than: timedelta = timedelta(days=7)) -> int:
+    """Abort uploads nobody resumed for ``older_than``; return how many.
+
+    Side effects: aborts their S3 multipart uploads / deletes temp files and their rows.
+    """
+    count = 0
+    stale = UploadSession.objects.filter(created_at__lt=timezone.now() - older_than)
+    for upload in stale.select_related("asset__presentation"):
+        upload_abort(upload=upload)
+        count += 1
+    return count
 
 
 def _delete_asset(asset: MediaAsset) -> None:

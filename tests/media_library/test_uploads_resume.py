@@ -202,3 +202,25 @@ def test_unsigned_s3_get_is_refused_by_the_private_bucket(s3_storage, sample_mp4
     # expiry (real S3, MinIO and Ceph answer 403 once it has passed), so this is as far as
     # a test against moto can check it; the local signed view's expiry is tested fully.
     assert "X-Amz-Expires=30" in signed
+
+
+def test_uploads_nobody_resumed_for_a_week_are_aborted(
+    presenter_client, session_with_agency, s3_storage, s3_client, sample_mp4
+):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    state = helpers.start(presenter_client, session=session_with_agency, path=sample_mp4).json()
+    helpers.send_s3_part(presenter_client, state, 1, sample_mp4.read_bytes()[:1000])
+    fresh = helpers.start(presenter_client, session=session_with_agency, path=sample_mp4).json()
+    UploadSession.objects.filter(pk=state["upload_id"]).update(
+        created_at=timezone.now() - timedelta(days=8)
+    )
+    report = io.StringIO()
+    call_command("media_recover", stdout=report)
+    assert "1 stale upload(s) aborted." in report.getvalue()
+    assert list(UploadSession.objects.values_list("pk", flat=True)) == [fresh["upload_id"]]
+    open_uploads = s3_client.list_multipart_uploads(Bucket=s3_storage).get("Uploads", [])
+    assert [u["UploadId"] for u in open_uploads] == [UploadSession.objects.get().s3_upload_id]
