@@ -38,6 +38,19 @@ def session_presentations_for(user, session: Session) -> QuerySet[Presentation]:
     )
 
 
+def seminar_review_queue(seminar) -> QuerySet[MediaAsset]:
+    """Processed versions of a seminar's presentations waiting for an organiser's review."""
+    return (
+        MediaAsset.objects.filter(
+            presentation__session__seminar=seminar,
+            status=MediaAsset.Status.READY,
+            review=MediaAsset.Review.PENDING,
+        )
+        .select_related("presentation__session", "presentation__agency")
+        .order_by("presentation__session__starts_at", "presentation_id", "kind", "language")
+    )
+
+
 def asset_visible_to(user, asset: MediaAsset) -> bool:
     """Approved versions of visible seminars are public; the rest only to its editors."""
     presentation = asset.presentation

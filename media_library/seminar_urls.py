@@ -4,6 +4,7 @@ from media_library.views import pages
 
 app_name = "media_library_seminar"
 urlpatterns = [
+    path("<slug:slug>/media/review/", pages.review_queue, name="review_queue"),
     path(
         "<slug:slug>/sessions/<int:session_id>/media/",
         pages.session_media,

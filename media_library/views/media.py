@@ -14,6 +14,8 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -114,10 +116,17 @@ def asset_status(request, pk: int):
 
 
 def _redirect_back(request, asset: MediaAsset):
-    session = asset.presentation.session
-    return HttpResponseRedirect(
-        request.POST.get("next") or f"/seminars/{session.seminar.slug}/sessions/{session.pk}/media/"
-    )
+    """Back to the page the form was on (same site only), else the session's media page."""
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        session = asset.presentation.session
+        target = reverse(
+            "media_library_seminar:session_media",
+            kwargs={"slug": session.seminar.slug, "session_id": session.pk},
+        )
+    return HttpResponseRedirect(target)
 
 
 @login_required

@@ -55,3 +55,16 @@ def session_watch(request, slug: str, session_id: int):
         "media_library/session_watch.html",
         {"seminar": session.seminar, "session": session},
     )
+
+
+@login_required
+def review_queue(request, slug: str):
+    """Every version of the seminar waiting for review, with approve/reject buttons."""
+    seminar = get_object_or_404(Seminar, slug=slug)
+    if not permissions.can_manage_seminar(request.user, seminar):
+        raise Http404
+    return render(
+        request,
+        "media_library/review_queue.html",
+        {"seminar": seminar, "assets": selectors.seminar_review_queue(seminar)},
+    )

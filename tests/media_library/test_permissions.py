@@ -307,3 +307,47 @@ def test_watch_page_shows_the_player_with_captions_and_slides(
     assert '<track kind="captions"' in html and 'srclang="fr"' in html
     assert "PDF, 3 pages" in html
     assert "media_library/player.js" in html
+
+
+@pytest.mark.parametrize("pending", [1, 3])
+def test_review_queue_lists_pending_versions_for_organisers_only(
+    client,
+    organizer,
+    presenter,
+    seminar,
+    session_with_agency,
+    agency,
+    local_storage,
+    pending,
+    django_assert_num_queries,
+):
+    approved = _ready_video(session_with_agency, agency, local_storage)
+    review.asset_approve(asset=approved, user=organizer)
+    for number in range(2, pending + 2):
+        _ready_video(session_with_agency, agency, local_storage, version=number)
+    url = reverse("media_library_seminar:review_queue", kwargs={"slug": seminar.slug})
+    client.force_login(presenter)
+    assert client.get(url).status_code == 404
+    client.force_login(organizer)
+    with django_assert_num_queries(5):
+        html = client.get(url).content.decode()
+    assert html.count("Approve v") == pending
+    assert "Approve v1" not in html
+
+
+def test_review_redirects_back_only_within_the_site(
+    client, organizer, seminar, session_with_agency, agency, local_storage
+):
+    asset = _ready_video(session_with_agency, agency, local_storage)
+    client.force_login(organizer)
+    queue = reverse("media_library_seminar:review_queue", kwargs={"slug": seminar.slug})
+    answer = client.post(
+        reverse("media_library:asset_reject", kwargs={"pk": asset.pk}), {"next": queue}
+    )
+    assert answer["Location"] == queue
+    other = _ready_video(session_with_agency, agency, local_storage, version=2)
+    answer = client.post(
+        reverse("media_library:asset_reject", kwargs={"pk": other.pk}),
+        {"next": "https://evil.example/phish"},
+    )
+    assert answer["Location"].endswith(f"/sessions/{session_with_agency.pk}/media/")
