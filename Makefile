@@ -40,6 +40,7 @@ run: $(STAMP)
 	@command -v ffmpeg >/dev/null || echo "Note: ffmpeg is not installed; video processing will fail until it is (Debian/Ubuntu: sudo apt-get install ffmpeg)."
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py media_recover
 	@echo ""
 	@echo "OpenIPS is starting on http://$(HOST):$(PORT)/"
 	@echo "  Demo agenda:   http://$(HOST):$(PORT)/seminars/demo/"

@@ -53,13 +53,24 @@ def seminar_list(request):
     return render(request, "seminars/seminar_list.html", {"seminars": seminars})
 
 
+def _media_session_ids(user, seminar, sessions, can_manage: bool) -> set[int]:
+    """Sessions whose presentation media this viewer may manage: all for organisers, those of
+    their agency for presenters (agencies are prefetched, so this costs no query per row)."""
+    if can_manage:
+        return {session.pk for session in sessions}
+    agency_ids = permissions.presenter_agency_ids(user, seminar)
+    return {
+        session.pk
+        for session in sessions
+        if agency_ids & {agency.pk for agency in session.agencies.all()}
+    }
+
+
 def seminar_detail(request, slug: str):
     seminar = get_visible_seminar(request, slug)
-    agenda = build_agenda(
-        seminar=seminar,
-        sessions=list(selectors.seminar_sessions(seminar)),
-        viewer_zone=request.viewer_zone,
-    )
+    sessions = list(selectors.seminar_sessions(seminar))
+    agenda = build_agenda(seminar=seminar, sessions=sessions, viewer_zone=request.viewer_zone)
+    can_manage = permissions.can_manage_seminar(request.user, seminar)
     feed_url = request.build_absolute_uri(
         reverse("scheduling_seminar:calendar", kwargs={"slug": seminar.slug})
     )
@@ -72,7 +83,8 @@ def seminar_detail(request, slug: str):
             "agenda": agenda,
             "language_names": language_names(seminar.languages),
             "changelog": selectors.seminar_changelog(seminar),
-            "can_manage": permissions.can_manage_seminar(request.user, seminar),
+            "can_manage": can_manage,
+            "media_session_ids": _media_session_ids(request.user, seminar, sessions, can_manage),
             "zone_groups": zone_selector_groups(),
             "selected_zone": agenda.viewer_zone or seminar.time_zone,
             # A legacy alias (US/Eastern) from the cookie or ?tz= is kept selectable.

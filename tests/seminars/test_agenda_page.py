@@ -275,3 +275,30 @@ def test_agenda_links_each_session_to_its_live_room_but_not_breaks(client, semin
     page = client.get(seminar.get_absolute_url()).content.decode()
     assert reverse("live:room", args=[seminar.slug, talk.pk]) in page
     assert reverse("live:room", args=[seminar.slug, pause.pk]) not in page
+
+
+def test_media_links_only_for_organisers_and_the_sessions_own_presenters(
+    client, seminar, organizer, presenter, agency
+):
+    from django.urls import reverse
+
+    from tests.factories import AgencyFactory, SessionFactory
+
+    own = SessionFactory(seminar=seminar)
+    own.agencies.set([agency])
+    other = SessionFactory(
+        seminar=seminar, starts_at=own.ends_at, ends_at=own.ends_at + (own.ends_at - own.starts_at)
+    )
+    other.agencies.set([AgencyFactory()])
+
+    def media_link(session):
+        return reverse("media_library_seminar:session_media", args=[seminar.slug, session.pk])
+
+    page = client.get(seminar.get_absolute_url()).content.decode()
+    assert media_link(own) not in page
+    client.force_login(presenter)
+    page = client.get(seminar.get_absolute_url()).content.decode()
+    assert media_link(own) in page and media_link(other) not in page
+    client.force_login(organizer)
+    page = client.get(seminar.get_absolute_url()).content.decode()
+    assert media_link(own) in page and media_link(other) in page
