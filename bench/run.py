@@ -250,15 +250,19 @@ def main() -> None:
     parser.add_argument("--only", default="floor,naive,openips")
     parser.add_argument("--sections", default=",".join(SECTIONS))
     parser.add_argument("--no-report", action="store_true", help="do not touch BENCHMARKS.md")
+    parser.add_argument("--clients", help="override the plan's room sizes, e.g. 1000,2500")
     args = parser.parse_args()
     plan = "quick" if os.environ.get("BENCH_QUICK") == "1" else "full"
+    if args.clients:
+        PLANS[plan]["clients"] = [int(n) for n in args.clients.split(",")]
     started = time.monotonic()
     results = run(plan, args.only.split(","), args.sections.split(","))
     results["total_seconds"] = round(time.monotonic() - started, 1)
     RESULTS.mkdir(parents=True, exist_ok=True)
     text = json.dumps(results, indent=1, sort_keys=True)
     (RESULTS / f"{results['started_at']}-{plan}.json").write_text(text)
-    (RESULTS / f"latest-{plan}.json").write_text(text)
+    if not args.no_report:
+        (RESULTS / f"latest-{plan}.json").write_text(text)
     if not args.no_report:
         report.write(results)
     print(f"done in {results['total_seconds']} s; results in {RESULTS}", flush=True)

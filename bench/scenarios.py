@@ -88,7 +88,8 @@ def idle_connections(config, *, clients: int, cores: set[int], hold: float = 5.0
         "reconnects_while_idle": reconnects,
         "rss_before_mib": round(before / 2**20, 1),
         "rss_after_mib": round(after / 2**20, 1),
-        "rss_per_connection_kib": round((after - before) / 1024 / max(clients, 1), 1),
+        # Per connection actually open (a slow server may not accept all within the budget).
+        "rss_per_connection_kib": round((after - before) / 1024 / max(connect["connected"], 1), 1),
         "idle_cpu_pct": round(cpu_idle * 100, 1),
     }
     print(f"  idle {config.name}: {result}", flush=True)

@@ -103,6 +103,9 @@ class RawClient(asyncio.Protocol):
             name, _, value = line.partition(":")
             if name.strip().lower() == "sec-websocket-accept":
                 accept = value.strip()
+        if self.opened.done():  # the opener gave up (cancelled at its deadline)
+            self.transport.close()
+            return False
         if " 101 " not in status + " " or accept != accept_key(self.key):
             self.opened.set_exception(ConnectionError(f"handshake refused: {status}"))
             self.transport.close()
