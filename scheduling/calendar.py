@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone, vDuration
@@ -51,15 +52,23 @@ def webcal_url(https_url: str) -> str:
     return "webcal://" + https_url.split("://", 1)[-1]
 
 
-def event_location(seminar: Seminar) -> str:
+def event_location(seminar: Seminar, *, live_url: str) -> str:
     """The venue for hybrid and in-person seminars, the online room for virtual ones."""
     if seminar.format != Seminar.Format.VIRTUAL and seminar.venue_name:
         parts = [seminar.venue_name, " ".join(seminar.venue_address.split())]
         return ", ".join(part for part in parts if part)
-    return seminar.online_room_url or seminar.venue_name
+    return live_url
 
 
-def event_description(session: Session, *, seminar: Seminar, url: str) -> str:
+def live_room_url(session: Session, *, seminar: Seminar, base_url: str) -> str:
+    """Where an online attendee joins this session: the seminar's own online room when the
+    organiser names one (another platform), else the session's OpenIPS live room."""
+    if seminar.online_room_url:
+        return seminar.online_room_url
+    return base_url + reverse("live:room", kwargs={"slug": seminar.slug, "session_id": session.pk})
+
+
+def event_description(session: Session, *, seminar: Seminar, url: str, live_url: str) -> str:
     """Plain text: abstract, presenting agencies, how to attend, and the agenda link."""
     lines = []
     if session.abstract:
@@ -71,8 +80,8 @@ def event_description(session: Session, *, seminar: Seminar, url: str) -> str:
     lines.append(_("Session type: %(kind)s") % {"kind": session.get_kind_display()})
     if session.track:
         lines.append(_("Track / room: %(track)s") % {"track": session.track})
-    if seminar.format != Seminar.Format.IN_PERSON and seminar.online_room_url:
-        lines.append(_("Join online: %(url)s") % {"url": seminar.online_room_url})
+    if seminar.format != Seminar.Format.IN_PERSON and session.kind != Session.Kind.BREAK:
+        lines.append(_("Join online: %(url)s") % {"url": live_url})
     lines.append(_("Agenda and changes: %(url)s") % {"url": url})
     return "\n".join(lines)
 
@@ -82,6 +91,7 @@ def _event(session: Session, *, seminar: Seminar, base_url: str, stamp) -> Event
     # Built from ``seminar`` rather than session.get_absolute_url(), which would load the
     # seminar again for every session.
     url = f"{base_url}{seminar.get_absolute_url()}#session-{session.pk}"
+    live_url = live_room_url(session, seminar=seminar, base_url=base_url)
     event = Event()
     event.add("uid", session_uid(session))
     event.add("dtstamp", stamp)
@@ -89,9 +99,11 @@ def _event(session: Session, *, seminar: Seminar, base_url: str, stamp) -> Event
     event.add("dtstart", session.starts_at.astimezone(zone))
     event.add("dtend", session.ends_at.astimezone(zone))
     event.add("summary", session.title)
-    event.add("description", event_description(session, seminar=seminar, url=url))
+    event.add(
+        "description", event_description(session, seminar=seminar, url=url, live_url=live_url)
+    )
     event.add("url", url)
-    location = event_location(seminar)
+    location = event_location(seminar, live_url=live_url)
     if location:
         event.add("location", location)
     event.add("categories", [session.get_kind_display()])

@@ -79,7 +79,6 @@ def seed(context: dict) -> None:
         ends_on=starts_on + timedelta(days=1),
         venue_name="Kenyatta International Convention Centre",
         venue_address="Harambee Avenue, Nairobi, Kenya",
-        online_room_url="https://openips.example/seminars/demo/",
         languages=["en", "fr", "es"],
         status=Seminar.Status.PUBLISHED,
         registration_opens_at=timezone.now() - timedelta(days=30),

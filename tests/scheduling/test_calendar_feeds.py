@@ -252,3 +252,12 @@ def test_demo_feed_parses_with_both_parsers(client, db):
     parsed = vobject.readOne(body.decode())
     assert len(parsed.vevent_list) == len(events)
     assert {e.dtstart.value.utcoffset() for e in parsed.vevent_list} == {timedelta(hours=3)}
+
+
+def test_without_an_online_room_events_point_to_the_sessions_live_room(client, db):
+    seminar = SeminarFactory(format=Seminar.Format.VIRTUAL, online_room_url="")
+    session = SessionFactory(seminar=seminar)
+    event = icalendar.Calendar.from_ical(client.get(feed_url(seminar)).content).walk("VEVENT")[0]
+    live = reverse("live:room", kwargs={"slug": seminar.slug, "session_id": session.pk})
+    assert str(event["LOCATION"]).endswith(live)
+    assert "Join online: " in str(event["DESCRIPTION"]) and live in str(event["DESCRIPTION"])
