@@ -37,24 +37,8 @@ def browser(monkeypatch, transactional_db, live_server):
         browser.close()
 
 
-@pytest.fixture
-def close_server_sessions():
-    """On PostgreSQL a session opened for the live server outlives the test and blocks
-    dropping the test database; end this test database's sessions other than ours."""
-    yield
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-
-
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("close_server_sessions")
 def test_vendor_registers_on_a_phone_including_the_emailed_link(
     browser, live_server, open_seminar, agencies
 ):
