@@ -30,7 +30,7 @@ def country_code(value: str) -> str:
 class PlannerForm(forms.Form):
     on = forms.DateField(
         label=_("Date (in the seminar's time zone)"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     length_minutes = forms.IntegerField(
         label=_("Session length (minutes)"), min_value=15, max_value=720, initial=60
