@@ -60,7 +60,7 @@ def test_anonymous_visitor_may_watch_but_is_asked_to_sign_in_to_take_part(client
     response = client.get(url("room", room.session))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Sign in</a> to ask questions and vote" in page
+    assert "Sign in</a> to read the questions, ask and vote" in page
     assert 'id="ask-form"' not in page
     assert 'id="moderation"' not in page
     # Without an account or a room code the socket would be refused (4401): do not open it.
