@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,16 +38,27 @@ def _check_reviewer(user, asset: MediaAsset) -> None:
 
 @transaction.atomic
 def asset_approve(*, asset: MediaAsset, user) -> MediaAsset:
-    """Approve a ready version. The slot's previously approved version is marked superseded;
-    an approved video becomes the presentation's public video."""
+    """Approve a ready version. The slot's previously approved version and older versions
+    still waiting are marked superseded; a version older than the approved one is refused.
+    An approved video becomes the presentation's public video."""
     _check_reviewer(user, asset)
     if asset.status != MediaAsset.Status.READY:
         raise ValidationError(_("Only a fully processed file can be approved."))
-    MediaAsset.objects.filter(
-        presentation=asset.presentation,
-        kind=asset.kind,
-        language=asset.language,
-        review=MediaAsset.Review.APPROVED,
+    slot = MediaAsset.objects.select_for_update().filter(
+        presentation=asset.presentation, kind=asset.kind, language=asset.language
+    )
+    if slot.filter(review=MediaAsset.Review.APPROVED, version__gt=asset.version).exists():
+        raise ValidationError(
+            _(
+                "A newer version of this file is already approved, so version %(version)s "
+                "can no longer be approved. Ask the agency to upload it again if it is wanted."
+            )
+            % {"version": asset.version}
+        )
+    # The approved version and every older one still waiting step aside for this one.
+    slot.filter(
+        Q(review=MediaAsset.Review.APPROVED)
+        | Q(review=MediaAsset.Review.PENDING, version__lt=asset.version)
     ).exclude(pk=asset.pk).update(review=MediaAsset.Review.SUPERSEDED)
     asset.review = MediaAsset.Review.APPROVED
     asset.reviewed_by = user

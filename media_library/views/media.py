@@ -3,6 +3,7 @@
 import mimetypes
 import posixpath
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import (
@@ -16,6 +17,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -151,6 +153,16 @@ def asset_review(request, pk: int, decision: str):
         action(asset=asset, user=request.user)
     except (ValidationError, PermissionDenied) as error:
         return error_response(error)
+    done = _("approved") if decision == "approve" else _("rejected")
+    messages.success(
+        request,
+        _("“%(title)s”, version %(version)s: %(done)s.")
+        % {
+            "title": asset.title or asset.get_kind_display(),
+            "version": asset.version,
+            "done": done,
+        },
+    )
     return _redirect_back(request, asset)
 
 

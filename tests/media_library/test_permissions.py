@@ -181,6 +181,23 @@ def test_rejected_replacement_keeps_the_approved_version_live(
     assert selectors.player_context(session_with_agency)["video"] == v1
 
 
+def test_approving_a_newer_version_retires_older_waiting_ones_and_refuses_them_later(
+    organizer, session_with_agency, agency, local_storage
+):
+    from django.core.exceptions import ValidationError
+
+    v1 = _ready_video(session_with_agency, agency, local_storage)
+    v2 = _ready_video(session_with_agency, agency, local_storage, version=2)
+    review.asset_approve(asset=v2, user=organizer)
+    v1.refresh_from_db()
+    assert v1.review == "superseded"  # no longer waits in the review queue
+    with pytest.raises(ValidationError, match="newer version"):
+        review.asset_approve(asset=v1, user=organizer)
+    v1.refresh_from_db()
+    assert v1.review == "superseded"
+    assert selectors.player_context(session_with_agency)["video"] == v2
+
+
 # --- signed URLs -----------------------------------------------------------------------
 
 
