@@ -105,12 +105,16 @@ def snapshot(dest: Path, *, attempts: int = 8) -> tuple[Path, str]:
     Others edit files during a 20-minute run, and a server started mid-run would otherwise
     load half-written code. HEAD (``git archive``) is preferred; when HEAD does not pass
     ``manage.py check`` (a commit that needs files not yet committed), a copy of the working
-    tree; each tried again after 15 s, a bounded number of times.
+    tree; each tried again after 15 s, a bounded number of times. BENCH_TREE=working
+    measures a copy of the working tree (to measure a change before committing it).
     """
     import time
 
+    makers = (_archive_head, _copy_working_tree)
+    if os.environ.get("BENCH_TREE") == "working":  # measure uncommitted changes
+        makers = (_copy_working_tree,)
     for attempt in range(attempts):
-        for make in (_archive_head, _copy_working_tree):
+        for make in makers:
             if make is _archive_head and not (procs.ROOT / ".git").exists():
                 continue
             tree = dest / f"{attempt}-{make.__name__.strip('_')}"
