@@ -49,6 +49,7 @@ run: $(STAMP)
 	@echo "  Demo logins (password 'demo'): organizer, agency, moderator, vendor"
 	@echo ""
 	@trap 'kill 0' INT TERM EXIT; \
+	export SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}"; \
 	$(PY) manage.py db_worker --queue-name '*' & \
 	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) config.asgi:application
 

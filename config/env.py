@@ -75,7 +75,12 @@ _declare(
     "Redis for the channel layer (pub/sub) and cache, e.g. redis://127.0.0.1:6379/0. "
     "Empty: in-memory channel layer, one process only.",
 )
-_declare("SITE_URL", "http://127.0.0.1:8000", "Public base URL, used in emails and calendar feeds.")
+_declare(
+    "SITE_URL",
+    "http://127.0.0.1:8000",
+    "Public base URL, used in emails, tasks and calendar UIDs (`make run` sets it from HOST "
+    "and PORT when unset).",
+)
 _declare("HOST", "127.0.0.1", "Address `make run` binds to.")
 _declare("PORT", "8000", "Port `make run` listens on.")
 _declare("TIME_ZONE", "UTC", "Server time zone for logs and the admin (seminars carry their own).")

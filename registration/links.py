@@ -7,7 +7,10 @@ from django.urls import reverse
 JOIN_SALT = "registration.join"
 
 
-def absolute(path: str) -> str:
+def absolute(path: str, request=None) -> str:
+    """On a page, the host the vendor used; in emails and tasks (no request), SITE_URL."""
+    if request is not None:
+        return request.build_absolute_uri(path)
     return f"{settings.SITE_URL}{path}"
 
 
@@ -22,12 +25,13 @@ def join_token(registration) -> str:
     return signing.dumps([registration.pk, registration.calendar_token[:8]], salt=JOIN_SALT)
 
 
-def join_url(registration) -> str:
+def join_url(registration, request=None) -> str:
     return absolute(
         reverse(
             "registration:join",
             kwargs={"slug": registration.seminar.slug, "token": join_token(registration)},
-        )
+        ),
+        request,
     )
 
 
@@ -39,12 +43,13 @@ def read_join_token(token: str) -> tuple[int, str] | None:
     return int(pk), str(prefix)
 
 
-def calendar_url(registration) -> str:
+def calendar_url(registration, request=None) -> str:
     return absolute(
         reverse(
             "registration:calendar",
             kwargs={"slug": registration.seminar.slug, "token": registration.calendar_token},
-        )
+        ),
+        request,
     )
 
 

@@ -147,9 +147,9 @@ def mine(request, slug: str):
             "agencies": [(a, a.pk in granted) for a in agencies],
             "visibility_choices": Registration.ListVisibility.choices,
             "qr_svg": qr,
-            "join_url": links.join_url(registration),
-            "calendar_url": links.calendar_url(registration),
-            "webcal_url": links.webcal(links.calendar_url(registration)),
+            "join_url": links.join_url(registration, request),
+            "calendar_url": links.calendar_url(registration, request),
+            "webcal_url": links.webcal(links.calendar_url(registration, request)),
         },
     )
 
