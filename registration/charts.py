@@ -13,22 +13,23 @@ def bar_chart(
     width: int = 560,
 ) -> SafeString:
     """Horizontal bars, one per (label, value), with the value written beside each bar."""
-    bar_h, gap, label_w = 18, 6, 190
+    # Each label sits above its bar, so long labels (and translations) are never clipped.
+    bar_h, gap, label_h = 16, 8, 15
+    row_h = label_h + bar_h + gap
     top = max([v for _label, v in data] + [maximum or 0, 1])
-    height = max(len(data), 1) * (bar_h + gap) + gap
+    height = max(len(data), 1) * row_h + gap
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" '
         f'width="100%" class="chart"><title>{escape(title)}</title>'
     ]
-    span = width - label_w - 60
+    span = width - 70
     for i, (label, value) in enumerate(data):
-        y = gap + i * (bar_h + gap)
+        y = gap + i * row_h
         w = round(span * value / top)
         parts.append(
-            f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end" font-size="12">'
-            f"{escape(str(label)[:30])}</text>"
-            f'<rect x="{label_w}" y="{y}" width="{w}" height="{bar_h}" fill="#0b5cad"/>'
-            f'<text x="{label_w + w + 4}" y="{y + 13}" font-size="12">'
+            f'<text x="0" y="{y + 12}" font-size="12">{escape(str(label)[:90])}</text>'
+            f'<rect x="0" y="{y + label_h}" width="{w}" height="{bar_h}" fill="#0b5cad"/>'
+            f'<text x="{w + 4}" y="{y + label_h + 12}" font-size="12">'
             f"{value}{escape(suffix)}</text>"
         )
     if not data:
