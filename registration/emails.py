@@ -171,3 +171,29 @@ def send_reminder(*, registration_id: int, session_id: int, lead: str) -> None:
             template="reminder",
             context=context,
         )
+
+
+def send_session_moved(*, registration_id: int, session_id: int) -> None:
+    """The new time of a chosen session, in the vendor's zone and language, with an .ics whose
+    higher SEQUENCE makes calendar apps move the event."""
+    from scheduling.calendar import calendar_for_sessions
+
+    registration = _load(registration_id)
+    session = Session.objects.prefetch_related("agencies").get(pk=session_id)
+    with translation.override(registration.person.preferred_language):
+        context = _context(registration)
+        context["session_times"] = session_times(
+            [session],
+            vendor_zone=registration.person.time_zone,
+            seminar_zone=registration.seminar.time_zone,
+        )[0]
+        ics = calendar_for_sessions(
+            seminar=registration.seminar, sessions=[session], calendar_name=session.title
+        )
+        _send(
+            to=registration.person.email,
+            subject=_("New time: %(session)s") % {"session": session.title},
+            template="session_moved",
+            context=context,
+            attachments=[("session.ics", ics, "text/calendar")],
+        )

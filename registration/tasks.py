@@ -22,3 +22,10 @@ def reschedule_session_reminders(session_id: int) -> int:
     from registration.services.reminders import reminders_reschedule_session
 
     return reminders_reschedule_session(session_id=session_id)
+
+
+@task()
+def notify_session_moved(session_id: int) -> int:
+    from registration.services.reminders import session_moved_notify
+
+    return session_moved_notify(session_id=session_id)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from registration import constants, emails
 from registration.models import Registration, ReminderSent
-from seminars.models import Session
+from seminars.models import Seminar, Session
 
 
 def _enqueue(registration_id: int, session: Session, lead: str) -> bool:
@@ -78,3 +78,19 @@ def reminder_send(
         return "skipped: already sent"
     emails.send_reminder(registration_id=registration_id, session_id=session_id, lead=lead)
     return "sent"
+
+
+def session_moved_notify(*, session_id: int) -> int:
+    """Email every confirmed registrant who chose a moved session its new time, while the
+    session is still ahead. Returns how many were told. Sends emails."""
+    session = Session.objects.select_related("seminar").get(pk=session_id)
+    if session.seminar.status != Seminar.Status.PUBLISHED or session.starts_at <= timezone.now():
+        return 0
+    registration_ids = list(
+        session.registrations.filter(
+            status=Registration.Status.CONFIRMED, anonymised_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    for registration_id in registration_ids:
+        emails.send_session_moved(registration_id=registration_id, session_id=session_id)
+    return len(registration_ids)
