@@ -13,6 +13,7 @@ in-memory layer (tests, one process) and ``RedisPubSubChannelLayer`` (production
 import asyncio
 import collections
 import contextlib
+import functools
 import logging
 import os
 import socket
@@ -47,10 +48,21 @@ class Outlet:
     their seq and released after the snapshot, skipping what the snapshot already covers.
     """
 
-    __slots__ = ("send", "person_key", "limit", "queue", "writing", "closed", "held", "task")
+    __slots__ = (
+        "send",
+        "person_key",
+        "limit",
+        "queue",
+        "writing",
+        "closed",
+        "held",
+        "task",
+        "protocol",
+    )
 
     def __init__(self, send: Send, person_key: str, *, limit: int | None = None) -> None:
         self.send = send
+        self.protocol = _server_protocol(send)
         self.person_key = person_key
         self.limit = limit or conf.get("LIVE_SEND_QUEUE_FRAMES")
         self.queue: collections.deque = collections.deque()
@@ -59,11 +71,24 @@ class Outlet:
         self.held: list[tuple[int, str]] | None = []
         self.task: asyncio.Task | None = None
 
-    def push_live(self, seq: int, text: str) -> None:
+    def push_live(self, seq: int, text: str, prepared: "Prepared | None" = None) -> None:
         if self.held is not None:
             self.held.append((seq, text))
-        else:
-            self.push(text)
+            return
+        protocol = self.protocol
+        if (
+            prepared is not None
+            and protocol is not None
+            and not self.queue
+            and not self.writing
+            and not self.closed
+            and protocol.state == protocol.STATE_OPEN
+        ):
+            # Nothing queued before it, so order is kept: write the event's frame, framed
+            # once for every socket of the feed, straight to this socket.
+            protocol.sendPreparedMessage(prepared.for_protocol(protocol))
+            return
+        self.push(text)
 
     def release(self, covered_seq: int) -> None:
         """Stop holding; send the held frames the snapshot or replay did not cover."""
@@ -190,11 +215,52 @@ class Feed:
         if not self.note(seq):
             return
         owner, owner_text = message.get("owner"), message.get("owner_frame")
+        prepared = Prepared(text)
         for outlet in list(self.outlets):
             if owner is not None and outlet.person_key == owner:
                 outlet.push_live(seq, owner_text)
             else:
-                outlet.push_live(seq, text)
+                outlet.push_live(seq, text, prepared)
+
+
+class Prepared:
+    """One event's WebSocket frame, built once (by autobahn, under Daphne) on first use.
+
+    The benchmark (BENCHMARKS.md) measured about 120 us of server CPU per socket per event
+    through the ASGI ``send`` path (session wrapper, Daphne's reply handling, UTF-8 encoding
+    and framing per socket); a prepared message is framed once and its bytes written to
+    every socket.
+    """
+
+    __slots__ = ("text", "message")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.message = None
+
+    def for_protocol(self, protocol):
+        if self.message is None:
+            self.message = protocol.factory.prepareMessage(self.text.encode())
+        return self.message
+
+
+def _server_protocol(send: Send):
+    """Daphne's WebSocket protocol behind an ASGI ``send``, or None.
+
+    Daphne gives each application ``functools.partial(server.handle_reply, protocol)``;
+    Channels' session middleware keeps it as ``real_send``. Anything else (the test
+    communicator, another server) gets None and every frame goes through ``send``.
+    """
+    for _ in range(4):
+        if isinstance(send, functools.partial):
+            for arg in send.args:
+                if hasattr(arg, "sendPreparedMessage") and hasattr(arg, "factory"):
+                    return arg
+            return None
+        send = getattr(getattr(send, "__self__", None), "real_send", None)
+        if send is None:
+            return None
+    return None
 
 
 class Hub:
