@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from registration.models import CountryGroupOverride, ExportLog, LeadScoreWeights, Registration
-from seminars.admin import OrganizerScopedAdmin, _is_organizer_somewhere
+from seminars.admin import OrganizerScopedAdmin
 
 
 @admin.register(Registration)
@@ -43,48 +43,18 @@ class ExportLogAdmin(OrganizerScopedAdmin):
 
 
 @admin.register(CountryGroupOverride)
-class CountryGroupOverrideAdmin(admin.ModelAdmin):
+class CountryGroupOverrideAdmin(OrganizerScopedAdmin):
     """Global overrides (no seminar) are for superusers; organisers override their seminars."""
 
     list_display = ["country", "seminar", "ldc", "lldc", "sids", "eit", "income_group", "note"]
     list_filter = ["seminar"]
 
-    def has_module_permission(self, request):
-        return _is_organizer_somewhere(request)
-
-    def _allowed(self, request, obj=None) -> bool:
-        if not _is_organizer_somewhere(request):
-            return False
-        if obj is None or request.user.is_superuser:
-            return True
-        from seminars import permissions
-
-        return obj.seminar is not None and permissions.can_manage_seminar(request.user, obj.seminar)
-
-    def has_view_permission(self, request, obj=None):
-        return self._allowed(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self._allowed(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._allowed(request, obj)
-
-    def has_add_permission(self, request):
-        return _is_organizer_somewhere(request)
-
-    def get_queryset(self, request):
-        from seminars import permissions
-
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(seminar__in=permissions.managed_seminars(request.user))
+    def _allowed(self, request, obj) -> bool:
+        if obj is not None and obj.seminar is None:
+            return request.user.is_superuser
+        return super()._allowed(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        from seminars import permissions
-
         if db_field.name == "seminar" and not request.user.is_superuser:
-            kwargs["queryset"] = permissions.managed_seminars(request.user)
             kwargs["required"] = True
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
