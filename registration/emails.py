@@ -88,6 +88,17 @@ def _context(registration: Registration) -> dict:
     }
 
 
+def _session_context(registration: Registration, session: Session) -> dict:
+    """The registration's context plus one session's times in the vendor's and seminar's zones."""
+    context = _context(registration)
+    context["session_times"] = session_times(
+        [session],
+        vendor_zone=registration.person.time_zone,
+        seminar_zone=registration.seminar.time_zone,
+    )[0]
+    return context
+
+
 def _ics(registration: Registration) -> bytes:
     from scheduling.calendar import calendar_for_sessions
 
@@ -155,12 +166,7 @@ def send_reminder(*, registration_id: int, session_id: int, lead: str) -> None:
     registration = _load(registration_id)
     session = Session.objects.get(pk=session_id)
     with translation.override(registration.person.preferred_language):
-        context = _context(registration)
-        context["session_times"] = session_times(
-            [session],
-            vendor_zone=registration.person.time_zone,
-            seminar_zone=registration.seminar.time_zone,
-        )[0]
+        context = _session_context(registration, session)
         context["lead"] = lead
         subject = (
             _("Tomorrow: %(session)s") if lead == "24h" else _("In one hour: %(session)s")
@@ -181,12 +187,7 @@ def send_session_moved(*, registration_id: int, session_id: int) -> None:
     registration = _load(registration_id)
     session = Session.objects.prefetch_related("agencies").get(pk=session_id)
     with translation.override(registration.person.preferred_language):
-        context = _context(registration)
-        context["session_times"] = session_times(
-            [session],
-            vendor_zone=registration.person.time_zone,
-            seminar_zone=registration.seminar.time_zone,
-        )[0]
+        context = _session_context(registration, session)
         ics = calendar_for_sessions(
             seminar=registration.seminar, sessions=[session], calendar_name=session.title
         )
