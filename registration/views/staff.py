@@ -184,6 +184,13 @@ def _since(request, seminar, kind, agency, new_only: bool):
     return last.created_at if last else None
 
 
+def _export_options(form: ExportForm, column_defs) -> tuple[dict, list, bool]:
+    """Filters (only those set), the picked columns and "only new" from a valid ExportForm."""
+    data = form.cleaned_data
+    filters = {k: v for k, v in data.items() if k not in {"columns", "new_only"} and v}
+    return filters, exports.pick_columns(column_defs, data["columns"]), data["new_only"]
+
+
 @login_required
 def export_attendees(request, slug: str, fmt: str):
     if fmt not in FORMATS:
@@ -197,9 +204,8 @@ def export_attendees(request, slug: str, fmt: str):
     )
     if not form.is_valid():
         return HttpResponse(_("Invalid export options."), status=400)
-    filters = {k: v for k, v in form.cleaned_data.items() if k not in {"columns", "new_only"} and v}
-    columns = exports.pick_columns(exports.ATTENDEE_COLUMNS, form.cleaned_data["columns"])
-    since = _since(request, seminar, "attendees", None, form.cleaned_data["new_only"])
+    filters, columns, new_only = _export_options(form, exports.ATTENDEE_COLUMNS)
+    since = _since(request, seminar, "attendees", None, new_only)
     queryset = exports.attendee_queryset(seminar, filters, since=since)
     return _export_response(
         request=request,
@@ -208,7 +214,7 @@ def export_attendees(request, slug: str, fmt: str):
         fmt=fmt,
         header=exports.header_row(columns),
         rows=exports.attendee_rows(seminar=seminar, columns=columns, queryset=queryset),
-        filters={**filters, "new_only": form.cleaned_data["new_only"]},
+        filters={**filters, "new_only": new_only},
         columns=[c.key for c in columns],
         count=queryset.count(),
         agency=None,
@@ -224,9 +230,8 @@ def export_leads(request, slug: str, fmt: str):
     form = ExportForm(request.GET, column_choices=[(c.key, c.header) for c in exports.LEAD_COLUMNS])
     if not form.is_valid():
         return HttpResponse(_("Invalid export options."), status=400)
-    filters = {k: v for k, v in form.cleaned_data.items() if k not in {"columns", "new_only"} and v}
-    columns = exports.pick_columns(exports.LEAD_COLUMNS, form.cleaned_data["columns"])
-    since = _since(request, seminar, "leads", agency, form.cleaned_data["new_only"])
+    filters, columns, new_only = _export_options(form, exports.LEAD_COLUMNS)
+    since = _since(request, seminar, "leads", agency, new_only)
     queryset = exports.lead_queryset(seminar, agency, filters, since=since)
     return _export_response(
         request=request,
@@ -237,7 +242,7 @@ def export_leads(request, slug: str, fmt: str):
         rows=exports.lead_export_rows(
             seminar=seminar, agency=agency, columns=columns, queryset=queryset
         ),
-        filters={**filters, "new_only": form.cleaned_data["new_only"]},
+        filters={**filters, "new_only": new_only},
         columns=[c.key for c in columns],
         count=queryset.count(),
         agency=agency,
