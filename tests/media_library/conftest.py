@@ -15,6 +15,7 @@ import pytest
 import requests
 
 from tests import factories
+from tests.browser import launch, require_chromium
 from tests.conftest import _service_missing
 
 ACCESS_KEY = "openips-test"
@@ -199,21 +200,9 @@ def other_agency_session(seminar):
     return session
 
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-
-
 @pytest.fixture
 def chromium_path():
-    if not shutil.which(CHROMIUM):
-        _service_missing(f"needs Debian's chromium at {CHROMIUM} (apt-get install chromium)")
-    return CHROMIUM
+    return require_chromium()
 
 
 @contextmanager
@@ -223,7 +212,7 @@ def browser_page():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         try:
             yield browser.new_page()
         finally:

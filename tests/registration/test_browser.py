@@ -1,20 +1,10 @@
 """A vendor registers on a phone-sized screen, end to end, in Debian's chromium."""
 
-import shutil
-
 import pytest
 from django.core import mail
 
-from tests.conftest import _service_missing
+from tests.browser import launch, require_chromium
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 SCREENSHOT = "/tmp/openips-registration-phone.png"
 FORM_SCREENSHOT = "/tmp/openips-registration-form-phone.png"
 
@@ -24,15 +14,14 @@ def browser(monkeypatch, transactional_db, live_server):
     # Depending on the database fixtures makes the browser (and the event loop Playwright runs
     # in this thread) stop before the database is flushed; otherwise the flush would open a
     # second, never-closed connection in the loop's context.
-    if not shutil.which(CHROMIUM):
-        _service_missing(f"needs chromium at {CHROMIUM}")
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
     # plain synchronous ones between browser steps.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(playwright)
         yield browser
         browser.close()
 

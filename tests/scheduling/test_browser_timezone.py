@@ -1,22 +1,12 @@
 """The viewer-zone script in a real browser: detection, one reload, the selector remembered."""
 
 import os
-import shutil
 from datetime import date, datetime
 
 import pytest
 
-from tests.conftest import _service_missing
+from tests.browser import launch, require_chromium
 from tests.factories import SeminarFactory, SessionFactory
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 # PostgreSQL: with SQLite's shared in-memory test database, Django's live-server threads leak
 # a connection per test (a ResourceWarning, an error under filterwarnings=error). CI runs on
@@ -26,8 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
 @pytest.fixture(scope="module")
 def browser():
-    if not shutil.which(CHROMIUM):
-        _service_missing(f"needs chromium at {CHROMIUM} (Debian package chromium)")
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an event loop running in this thread, which Django takes
@@ -37,7 +26,7 @@ def browser():
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         with sync_playwright() as playwright:
-            launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            launched = launch(playwright)
             yield launched
             launched.close()
     finally:

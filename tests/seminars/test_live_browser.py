@@ -23,27 +23,14 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+from tests.browser import launch, require_chromium
+
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 DAPHNE = str(Path(sys.executable).with_name("daphne"))
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 SCREENSHOTS = Path("/tmp")
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def _missing(reason: str) -> None:
-    if IN_CI:
-        pytest.fail(f"{reason} (CI=true: a missing service is a failure, not a skip)")
-    pytest.skip(reason)
 
 
 def _free_port() -> int:
@@ -113,8 +100,7 @@ class DaphneProcess:
 def server(tmp_path_factory):
     """A migrated, seeded Daphne on a free port; yields its base URL and the demo's two Q&A
     rooms."""
-    if not os.path.exists(CHROMIUM):
-        _missing(f"needs Debian's chromium at {CHROMIUM} (apt-get install chromium)")
+    require_chromium()
     folder = tmp_path_factory.mktemp("live-browser")
     env = {
         **os.environ,
@@ -157,7 +143,7 @@ def browser(server):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        chromium = launch(playwright)
         try:
             yield chromium
         finally:
