@@ -68,12 +68,12 @@ class SessionAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             zone = self.instance.seminar.zone
-            self.initial["starts_local"] = self._naive(self.instance.starts_at.astimezone(zone))
-            self.initial["ends_local"] = self._naive(self.instance.ends_at.astimezone(zone))
-
-    @staticmethod
-    def _naive(moment: datetime) -> datetime:
-        return moment.replace(tzinfo=None)
+            # The wall clock in the seminar's zone, which is what the organiser types.
+            for field, moment in (
+                ("starts_local", self.instance.starts_at),
+                ("ends_local", self.instance.ends_at),
+            ):
+                self.initial[field] = moment.astimezone(zone).replace(tzinfo=None)
 
     def _to_utc(self, field: str, fold: int | None) -> datetime | None:
         value = self.cleaned_data.get(field)

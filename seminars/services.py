@@ -49,7 +49,7 @@ def session_validate(
 
 
 @transaction.atomic
-def session_save(*, session: Session, changed_fields: set[str] | None = None) -> Session:
+def session_save(*, session: Session) -> Session:
     """Validate and save a session.
 
     A change to the time or title of a saved session raises its calendar SEQUENCE by one
