@@ -10,6 +10,9 @@ DEFAULTS: dict[str, object] = {
     "LIVE_FRAME_RATE": (20, 10),
     "LIVE_MAX_CONNECTIONS_PER_PERSON": 5,
     "LIVE_SEND_QUEUE_FRAMES": 1000,
+    # Bytes a socket's server transport may hold unsent (a reader that stopped reading)
+    # before it is closed with 4008 too; bounds the server's memory per slow client.
+    "LIVE_SEND_BUFFER_BYTES": 1024 * 1024,
     "LIVE_REPLAY_MAX_EVENTS": 500,
     "LIVE_ROOM_TOKEN_MAX_AGE": 4 * 3600,
     "LIVE_PRESENCE_INTERVAL": 5.0,

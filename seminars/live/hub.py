@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable
 
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from twisted.internet import tcp
 
 from seminars.live import conf, groups
 from seminars.live.broadcast import MESSAGE_TYPE, encode, event_messages
@@ -43,7 +44,9 @@ class Outlet:
     (Daphne's always does): the send coroutine is stepped by hand, so no task is created
     per frame. When a send has to wait, it is finished in a task and later frames queue up
     to ``limit``; past that the socket is closed with 4008 so that the client resumes from
-    its last seq instead of lagging for ever.
+    its last seq instead of lagging for ever. Under Daphne a send never waits: the bytes a
+    slow reader has not taken pile up in the server's transport instead, so that is bounded
+    too (``LIVE_SEND_BUFFER_BYTES``), with the same 4008.
     While ``holding`` (between connect and the snapshot) live frames are kept aside with
     their seq and released after the snapshot, skipping what the snapshot already covers.
     """
@@ -84,9 +87,13 @@ class Outlet:
             and not self.closed
             and protocol.state == protocol.STATE_OPEN
         ):
+            transport = protocol.transport
+            if buffered_bytes(transport) > prepared.buffer_limit:
+                self._give_up()
+                return
             # Nothing queued before it, so order is kept: write the event's frame, framed
             # once for every socket of the feed, straight to this socket.
-            protocol.sendPreparedMessage(prepared.for_protocol(protocol))
+            write_frame(transport, prepared.frame(protocol))
             return
         self.push(text)
 
@@ -100,11 +107,22 @@ class Outlet:
     def push(self, text) -> None:
         if self.closed:
             return
-        if len(self.queue) >= self.limit:
-            self.closed = True
-            self.queue.clear()
-            text = _CLOSE
+        if len(self.queue) >= self.limit or (
+            self.protocol is not None
+            and buffered_bytes(self.protocol.transport) > conf.get("LIVE_SEND_BUFFER_BYTES")
+        ):
+            self._give_up()
+            return
         self.queue.append(text)
+        if not self.writing:
+            self._pump()
+
+    def _give_up(self) -> None:
+        """Too far behind: nothing more but a 4008 close, after which the client resumes
+        from its last seq."""
+        self.closed = True
+        self.queue.clear()
+        self.queue.append(_CLOSE)
         if not self.writing:
             self._pump()
 
@@ -224,7 +242,7 @@ class Feed:
 
 
 class Prepared:
-    """One event's WebSocket frame, built once (by autobahn, under Daphne) on first use.
+    """One event's WebSocket frame bytes, built once (by autobahn, under Daphne) on first use.
 
     The benchmark (BENCHMARKS.md) measured about 120 us of server CPU per socket per event
     through the ASGI ``send`` path (session wrapper, Daphne's reply handling, UTF-8 encoding
@@ -232,16 +250,54 @@ class Prepared:
     every socket.
     """
 
-    __slots__ = ("text", "message")
+    __slots__ = ("text", "bytes", "buffer_limit")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.message = None
+        self.bytes: bytes | None = None
+        self.buffer_limit = conf.get("LIVE_SEND_BUFFER_BYTES")
 
-    def for_protocol(self, protocol):
-        if self.message is None:
-            self.message = protocol.factory.prepareMessage(self.text.encode())
-        return self.message
+    def frame(self, protocol) -> bytes:
+        if self.bytes is None:
+            # Compression is off (Daphne offers no permessage-deflate), so the prepared
+            # message's framed bytes are what autobahn itself would write.
+            self.bytes = protocol.factory.prepareMessage(self.text.encode()).payloadHybi
+        return self.bytes
+
+
+def buffered_bytes(transport) -> int:
+    """Bytes a Twisted transport holds that the kernel has not taken yet (0 if unknown)."""
+    try:
+        return len(transport.dataBuffer) - transport.offset + transport._tempDataLen
+    except (AttributeError, TypeError):
+        return 0
+
+
+def write_frame(transport, data: bytes) -> None:
+    """Write a framed message to a socket now, or buffer it behind what is queued.
+
+    Twisted's ``transport.write`` always buffers and writes on the reactor's next turn: under
+    Daphne's asyncio reactor that is an ``add_writer``/``remove_writer`` pair (two epoll
+    calls, a callback) per socket per event, and autobahn's ``sendData`` formats debug-log
+    arguments on every call. When the transport has nothing buffered, the bytes are handed
+    to the kernel here, as asyncio's own transports do; what the kernel does not take (a
+    slow reader) is buffered by Twisted as usual, behind nothing, so order is kept.
+    """
+    if (
+        type(transport) is tcp.Server
+        and transport.connected
+        and not transport.disconnecting
+        and not transport.dataBuffer
+        and not getattr(transport, "_tempDataBuffer", True)
+    ):
+        written = transport.writeSomeData(data)
+        if isinstance(written, int):
+            if written < len(data):
+                transport.write(data[written:])
+            return
+    # Another transport (TLS, a test double), something already buffered, or a socket that
+    # failed just now: Twisted's own path orders, retries or reports the loss.
+    transport.write(data)
 
 
 def _server_protocol(send: Send):
