@@ -1,8 +1,10 @@
 """Attendee and lead exports: row generators and streaming CSV/XLSX writers.
 
-Memory stays flat whatever the row count: rows come from ``QuerySet.iterator(chunk_size=…)``
-(prefetches run per chunk), the CSV writer yields one chunk at a time, and the XLSX writer
-uses openpyxl's write-only mode into a file. The benchmark calls these functions directly:
+Memory stays flat whatever the row count: registrations come from one server-side cursor a
+chunk at a time (``_chunked``), each chunk's consents or leads are attached with one query as
+plain values, and a chunk is freed by reference counting before the next is read; the CSV
+writer yields about 64 KiB at a time, and the XLSX writer uses openpyxl's write-only mode
+into a file. The benchmark calls these functions directly:
 
     header = header_row(ATTENDEE_COLUMNS)
     rows = attendee_rows(seminar=seminar, columns=ATTENDEE_COLUMNS)
@@ -19,13 +21,20 @@ import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
 from registration.models import AgencyConsent, Registration
-from registration.selectors import lead_score, lead_weights, leads_for_agency
+from registration.selectors import (
+    agency_lead_by_registration,
+    lead_score,
+    lead_weights,
+    leads_for_agency,
+    shared_with_by_registration,
+)
 from scheduling.timezones import utc_offset_label
 from seminars.models import Organization, Seminar
 
@@ -110,7 +119,7 @@ ATTENDEE_COLUMNS = COMMON_COLUMNS + [
     Column(
         "consents",
         _("Shares details with"),
-        lambda r, s: " ".join(sorted(c.agency.acronym or c.agency.name for c in r.granted)),
+        lambda r, s: " ".join(sorted(r.shared_with)),
     ),
 ]
 LEAD_COLUMNS = COMMON_COLUMNS + [
@@ -169,19 +178,34 @@ def attendee_queryset(seminar: Seminar, filters: dict | None = None, since=None)
     return apply_filters(queryset, filters or {}, since=since).order_by("pk")
 
 
+def _chunked(queryset: QuerySet, attach: Callable[[list], None]) -> Iterator[Model]:
+    """Instances from one server-side cursor, ``attach`` called on each chunk of CHUNK.
+
+    ``attach`` adds related data with a query per chunk, as plain values: objects from a
+    reverse ``prefetch_related`` point back at their registration, and those cycles kept
+    every finished chunk alive until the next full garbage collection (RSS grew by some
+    45 MiB over the first 15,000 rows of an attendee export before levelling off).
+    """
+    rows = queryset.iterator(chunk_size=CHUNK)
+    while chunk := list(islice(rows, CHUNK)):
+        attach(chunk)
+        yield from chunk
+        del chunk  # freed now, not after the next chunk has been read
+
+
+def _attach_shared_with(chunk: list[Registration]) -> None:
+    shared_with = shared_with_by_registration([r.pk for r in chunk])
+    for registration in chunk:
+        registration.shared_with = shared_with.get(registration.pk, [])
+
+
 def attendee_rows(
     *, seminar: Seminar, columns: list[Column], queryset: QuerySet | None = None
 ) -> Iterator[list]:
     """One list of neutralised cell values per registration, streamed in chunks."""
     queryset = attendee_queryset(seminar) if queryset is None else queryset
-    queryset = queryset.select_related("person", "company").prefetch_related(
-        Prefetch(
-            "consents",
-            queryset=AgencyConsent.objects.filter(granted=True).select_related("agency"),
-            to_attr="granted",
-        )
-    )
-    for registration in queryset.iterator(chunk_size=CHUNK):
+    queryset = queryset.select_related("person", "company")
+    for registration in _chunked(queryset, _attach_shared_with):
         yield [neutralise(c.get(registration, seminar)) for c in columns]
 
 
@@ -203,10 +227,17 @@ def lead_export_rows(
     weights = lead_weights(seminar)
     bought = set(agency.procurement_segments or [])
     queryset = lead_queryset(seminar, agency) if queryset is None else queryset
-    for registration in queryset.iterator(chunk_size=CHUNK):
+
+    def attach_lead(chunk: list[Registration]) -> None:
+        leads = agency_lead_by_registration(agency, [r.pk for r in chunk])
+        for registration in chunk:
+            registration.agency_lead = leads.get(registration.pk)
+
+    # The selector's prefetch of the agency's leads is replaced by attach_lead (see _chunked).
+    for registration in _chunked(queryset.prefetch_related(None), attach_lead):
         registration.matching = sorted(set(registration.company.unspsc_segments or []) & bought)
         registration.score = lead_score(registration, weights, len(registration.matching))
-        lead = registration.agency_leads[0] if registration.agency_leads else None
+        lead = registration.agency_lead
         registration.lead_status = lead.status if lead else "new"
         registration.lead_notes = lead.notes if lead else ""
         yield [neutralise(c.get(registration, seminar)) for c in columns]

@@ -1,6 +1,7 @@
 """Reads of the registration app: a vendor's own registration, agencies' leads, reach."""
 
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registration import constants
 from registration.models import (
+    AgencyConsent,
     EngagementEvent,
     ExportLog,
     Lead,
@@ -103,6 +105,31 @@ def leads_for_agency(seminar: Seminar, agency: Organization) -> QuerySet[Registr
         )
         .order_by("created_at", "pk")
     )
+
+
+# The two reads below return plain values keyed by registration id, for exports that attach
+# them a chunk at a time. A reverse prefetch_related would cache each consent's or lead's
+# registration on it: a reference cycle per row, which only the cyclic garbage collector
+# frees, so an export's finished chunks stayed in memory until its next full collection.
+
+
+def shared_with_by_registration(registration_ids: Iterable[int]) -> dict[int, list[str]]:
+    """Per registration, the acronym (or name) of each agency it currently consents to."""
+    labels: dict[int, list[str]] = defaultdict(list)
+    consents = AgencyConsent.objects.filter(granted=True, registration_id__in=registration_ids)
+    for registration_id, acronym, name in consents.values_list(
+        "registration_id", "agency__acronym", "agency__name"
+    ):
+        labels[registration_id].append(acronym or name)
+    return labels
+
+
+def agency_lead_by_registration(
+    agency: Organization, registration_ids: Iterable[int]
+) -> dict[int, Lead]:
+    """The agency's follow-up state (at most one, see Lead's constraint) per registration."""
+    leads = Lead.objects.filter(agency=agency, registration_id__in=registration_ids)
+    return {lead.registration_id: lead for lead in leads}
 
 
 @dataclass

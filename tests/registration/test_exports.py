@@ -1,6 +1,7 @@
 """Exports: round trips, formula injection, filters, the log, and flat memory at 100,000 rows."""
 
 import csv
+import gc
 import io
 import re
 import tracemalloc
@@ -11,7 +12,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from registration import exports
-from registration.models import Company, ExportLog, Person, Registration
+from registration.models import AgencyConsent, Company, ExportLog, Lead, Person, Registration
 from tests import factories
 
 NASTY = ['=HYPERLINK("http://x")', "+1 555", "-2+3", "@SUM(A1)", "\tTab", "\rCR"]
@@ -200,3 +201,67 @@ def test_attendee_rows_stream_from_the_database_in_chunks(db):
     large = _peak(lambda: run(exports.attendee_queryset(seminar)))
     print(f"peak bytes through the ORM: 2k={small} 20k={large}")
     assert large < 2 * small
+
+
+def _seminar_with_consents_and_leads(count: int):
+    """``count`` registrations; every other one consents to the agency and has its lead."""
+    seminar = factories.SeminarFactory()
+    agency = factories.AgencyFactory(acronym="UNOPS")
+    consenting = _bulk_registrations(seminar, count)[::2]
+    now = timezone.now()
+    AgencyConsent.objects.bulk_create(
+        AgencyConsent(
+            registration_id=pk,
+            agency=agency,
+            granted=True,
+            privacy_notice_version="test",
+            updated_at=now,
+        )
+        for pk in consenting
+    )
+    Lead.objects.bulk_create(
+        Lead(registration_id=pk, agency=agency, status="contacted", notes=f"n{pk}")
+        for pk in consenting
+    )
+    return seminar, agency
+
+
+def test_exported_rows_are_freed_without_waiting_for_the_cycle_collector(db, monkeypatch):
+    """A finished chunk's registrations, consents and leads go by reference counting alone.
+
+    A reverse prefetch made each consent and lead point back at its registration; those
+    cycles kept every finished chunk in memory until Python's next full collection, and
+    the export's memory grew with its first tens of thousands of rows.
+    """
+    seminar, agency = _seminar_with_consents_and_leads(30)
+    monkeypatch.setattr(exports, "CHUNK", 8)
+    gc.collect()
+    gc.disable()
+    try:
+        attendees = list(exports.attendee_rows(seminar=seminar, columns=exports.ATTENDEE_COLUMNS))
+        leads = list(
+            exports.lead_export_rows(seminar=seminar, agency=agency, columns=exports.LEAD_COLUMNS)
+        )
+        alive = [o for o in gc.get_objects() if isinstance(o, Registration | AgencyConsent | Lead)]
+    finally:
+        gc.enable()
+    assert alive == []
+    assert [row[-1] for row in attendees] == ["UNOPS", ""] * 15
+    assert len(leads) == 15
+    assert {row[-2] for row in leads} == {"contacted"}
+    assert [row[-1] for row in leads] == [f"n{row[0]}" for row in leads]
+
+
+def test_export_queries_grow_per_chunk_not_per_row(db, monkeypatch, django_assert_num_queries):
+    seminar, agency = _seminar_with_consents_and_leads(25)
+    monkeypatch.setattr(exports, "CHUNK", 10)
+    # The registrations (one cursor), then the consents of each chunk of ten.
+    with django_assert_num_queries(1 + 3):
+        rows = list(exports.attendee_rows(seminar=seminar, columns=exports.ATTENDEE_COLUMNS))
+    assert len(rows) == 25
+    # The lead-score weights, the 13 consenting registrations, then each chunk's leads.
+    with django_assert_num_queries(1 + 1 + 2):
+        rows = list(
+            exports.lead_export_rows(seminar=seminar, agency=agency, columns=exports.LEAD_COLUMNS)
+        )
+    assert len(rows) == 13
