@@ -70,6 +70,11 @@ _declare(
     "Database, e.g. postgres://user@host:5432/openips. Empty: SQLite file db.sqlite3.",
 )
 _declare(
+    "DATABASE_POOL_SIZE",
+    "8",
+    "Most PostgreSQL connections each server process keeps in its pool.",
+)
+_declare(
     "REDIS_URL",
     "",
     "Redis for the channel layer (pub/sub) and cache, e.g. redis://127.0.0.1:6379/0. "

@@ -77,7 +77,17 @@ TEMPLATES = [
 # Database: SQLite unless DATABASE_URL says otherwise.
 _database_url = env.get("DATABASE_URL")
 if _database_url:
-    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+    DATABASES = {"default": dj_database_url.parse(_database_url)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Daphne runs each request's sync code in a thread of its own, so a persistent
+        # connection (CONN_MAX_AGE) was never reused: each request connected anew (about 1.5 ms
+        # of CPU) and left its connection open until PostgreSQL refused clients under load.
+        # Django's advice for ASGI: no persistent connections, the backend's pool instead.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": env.get_int("DATABASE_POOL_SIZE"),
+        }
     # A test database per test run, so that parallel runs on one server do not collide.
     DATABASES["default"]["TEST"] = {
         "NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}",
