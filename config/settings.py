@@ -126,6 +126,15 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered page fragments whose key says everything they depend on (the agenda per seminar
+# version, the zone selector per selection): each process keeps its own, since a Redis round
+# trip would cost as much as the rest of a cached page. Bounded; the oldest go first.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "TIMEOUT": 3600,
+    "OPTIONS": {"MAX_ENTRIES": 500},
+}
 
 TASKS = {
     "default": {

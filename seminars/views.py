@@ -5,10 +5,9 @@ from django.urls import reverse
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from scheduling.agenda import build_agenda
 from scheduling.calendar import webcal_url
 from scheduling.timezones import selectable_zones, zone_groups
-from seminars import permissions, selectors
+from seminars import agenda_page, permissions, selectors
 from seminars.models import Seminar
 
 # Group headings of the zone selector, by the tz database's area names.
@@ -53,44 +52,27 @@ def seminar_list(request):
     return render(request, "seminars/seminar_list.html", {"seminars": seminars})
 
 
-def _media_session_ids(user, seminar, sessions, can_manage: bool) -> set[int]:
-    """Sessions whose presentation media this viewer may manage: all for organisers, those of
-    their agency for presenters (agencies are prefetched, so this costs no query per row)."""
-    if can_manage:
-        return {session.pk for session in sessions}
-    agency_ids = permissions.presenter_agency_ids(user, seminar)
-    return {
-        session.pk
-        for session in sessions
-        if agency_ids & {agency.pk for agency in session.agencies.all()}
-    }
-
-
 def seminar_detail(request, slug: str):
-    seminar = get_visible_seminar(request, slug)
-    sessions = list(selectors.seminar_sessions(seminar))
-    agenda = build_agenda(seminar=seminar, sessions=sessions, viewer_zone=request.viewer_zone)
+    seminar = selectors.seminar_with_agenda_version_or_404(user=request.user, slug=slug)
     can_manage = permissions.can_manage_seminar(request.user, seminar)
     feed_url = request.build_absolute_uri(
         reverse("scheduling_seminar:calendar", kwargs={"slug": seminar.slug})
     )
+    viewer_zone = request.viewer_zone.key if request.viewer_zone else None
     status = 400 if request.viewer_zone_error else 200
     return render(
         request,
         "seminars/seminar_detail.html",
         {
             "seminar": seminar,
-            "agenda": agenda,
+            "agenda_html": agenda_page.agenda_html(request, seminar, can_manage=can_manage),
             "language_names": language_names(seminar.languages),
-            "changelog": selectors.seminar_changelog(seminar),
             "can_manage": can_manage,
-            "media_session_ids": _media_session_ids(request.user, seminar, sessions, can_manage),
-            "zone_groups": zone_selector_groups(),
-            "selected_zone": agenda.viewer_zone or seminar.time_zone,
+            # A callable: the template calls it only when the cached zone options expire.
+            "zone_groups": zone_selector_groups,
+            "selected_zone": viewer_zone or seminar.time_zone,
             # A legacy alias (US/Eastern) from the cookie or ?tz= is kept selectable.
-            "unlisted_zone": (
-                agenda.viewer_zone if agenda.viewer_zone not in selectable_zones() else ""
-            ),
+            "unlisted_zone": viewer_zone if viewer_zone not in selectable_zones() else "",
             "feed_url": feed_url,
             "feed_webcal_url": webcal_url(feed_url),
         },

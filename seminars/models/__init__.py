@@ -34,6 +34,8 @@ class Organization(models.Model):
         blank=True,
         help_text=_("Two-digit UNSPSC segment codes this agency declares it buys."),
     )
+    # Part of the cached agenda's version: agendas show agencies' names and acronyms.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
