@@ -11,7 +11,7 @@ Speaks JSON lines on stdin/stdout (one command, one reply):
   {"cmd": "room", "clients": N}              -> {"session_id": .., "tokens": [...]}
   {"cmd": "publish", "rate": R, "duration": D}
       -> {"table": [[key, index, sent_at, service_returned_at], ...]}
-  {"cmd": "seed_http"}                       -> {"slug": ..}
+  {"cmd": "seed_http"}                       -> {"slug": .., "register_fields": {..}}
 """
 
 from __future__ import annotations
@@ -136,8 +136,32 @@ def publish(rate: float, duration: float) -> dict:
 
 
 def seed_http() -> dict:
-    seminar, _ = _seminar()
-    return {"slug": seminar.slug}
+    """The agenda's seminar, and a valid registration form for it as a browser submits it:
+    every session ticked (the form's default), one agency's consent ticked. ``{n}`` in the
+    address is made unique per request by the load client."""
+    from seminars.models import Session
+
+    seminar, agency = _seminar()
+    sessions = seminar.sessions.exclude(kind=Session.Kind.BREAK).values_list("pk", flat=True)
+    return {
+        "slug": seminar.slug,
+        "register_fields": {
+            "email": "bench-vendor-{n}@example.org",
+            "full_name": "Amina Bench",
+            "job_title": "Export manager",
+            "phone": "+254 712 345678",
+            "preferred_language": "en",
+            "legal_name": "Bench Supplies Ltd",
+            "country": "KE",
+            "city": "Nairobi",
+            "size_band": "small",
+            "unspsc_segments": ["42", "43"],
+            "attendance_mode": "online",
+            "sessions": [str(pk) for pk in sessions],
+            "list_visibility": "company",
+            f"consent_{agency.pk}": "on",
+        },
+    }
 
 
 STATE: dict = {}

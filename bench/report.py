@@ -280,7 +280,7 @@ def other_sections(results: dict) -> list[str]:
         rows = [
             [
                 name,
-                h.get("path", ""),
+                f"{h.get('method', 'GET')} {h.get('path', '')}",
                 h.get("requests_per_s", ""),
                 h.get("p50_ms", ""),
                 h.get("p99_ms", ""),
