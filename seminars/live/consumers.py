@@ -24,6 +24,7 @@ from seminars.live.handlers import COMMANDS
 from seminars.live.hub import PROCESS_ID, Outlet, hub_get
 from seminars.live.ratelimit import FrameBucket
 from seminars.live.rooms import Room, Viewer
+from seminars.live.threads import socket_work
 from seminars.models import Question
 
 logger = logging.getLogger(__name__)
@@ -127,7 +128,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         connection_id = uuid.uuid4()
         try:
             with translation.override(self.language):
-                room, viewer, state = await database_sync_to_async(_enter)(
+                room, viewer, state = await socket_work(_enter)(
                     session_id, self.scope.get("user"), query, connection_id
                 )
         except LiveError as error:
@@ -149,11 +150,15 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         if self.outlet.held is None:
             self.outlet.held = []
         if last_seq is None:
-            frame = await database_sync_to_async(selectors.room_snapshot)(
-                room=self.room, viewer=self.viewer
+            frame = await socket_work(selectors.room_snapshot)(
+                room=self.room,
+                viewer=self.viewer,
+                # The count this process's hub last sent the room: a count over every
+                # attendance row per connect would make a room of N cost N squared.
+                presence=self.hub.presence.get(self.room.session_id),
             )
         else:
-            frame = await database_sync_to_async(selectors.room_events_since)(
+            frame = await socket_work(selectors.room_events_since)(
                 room=self.room, viewer=self.viewer, last_seq=last_seq
             )
         self.outlet.push_frame(frame)
@@ -165,9 +170,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             self.outlet.closed = True
             await self.hub.detach(self.room.session_id, self.viewer.level_key, self.outlet)
         if self.connection_id is not None:
-            await database_sync_to_async(services.attendance_leave)(
-                connection_id=self.connection_id
-            )
+            await socket_work(services.attendance_leave)(connection_id=self.connection_id)
             self.connection_id = None
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None):

@@ -1,7 +1,10 @@
 """Reads of the live room: who a socket is, and the room as that viewer may see it."""
 
+import time
+
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from seminars import permissions
@@ -20,13 +23,24 @@ from seminars.models import (
     Vote,
 )
 
+# Rooms by (session id, its updated_at): every socket of a room shares one Room, built with
+# one query for its agencies. Agencies are a many-to-many that does not touch updated_at, so
+# an entry also ages out: a room's agency list in ``hello`` is at most this old.
+ROOM_CACHE_SECONDS = 30.0
+_rooms: dict[int, tuple[tuple, float, Room]] = {}
+
 
 def _room(session: Session) -> Room:
+    version = (session.updated_at, session.title, session.language)
+    now = time.monotonic()
+    cached = _rooms.get(session.pk)
+    if cached is not None and cached[0] == version and now - cached[1] < ROOM_CACHE_SECONDS:
+        return cached[2]
     agencies = tuple(
         {"id": a.pk, "acronym": a.acronym, "name": a.name}
         for a in session.agencies.order_by("acronym", "name", "pk")
     )
-    return Room(
+    room = Room(
         session_id=session.pk,
         seminar_id=session.seminar_id,
         title=session.title,
@@ -36,6 +50,8 @@ def _room(session: Session) -> Room:
         agencies=agencies,
         agency_map={a["id"]: a for a in agencies},
     )
+    _rooms[session.pk] = (version, now, room)
+    return room
 
 
 def room_load(*, session_id: int) -> Room:
@@ -98,15 +114,31 @@ def room_enter(
 
 
 def viewer_state(*, room: Room, viewer: Viewer) -> dict:
-    """What the ``hello`` frame says about the room and the viewer, read now."""
-    return {
-        "muted": RoomMute.objects.filter(
-            session_id=room.session_id, person_key=viewer.person_key
-        ).exists(),
-        "qa_moderated": Session.objects.values_list("qa_moderated", flat=True).get(
-            pk=room.session_id
-        ),
-    }
+    """What the ``hello`` frame says about the room and the viewer, read now (one query)."""
+    state = _room_state(room=room, viewer=viewer)
+    del state["seq"]
+    return state
+
+
+def _room_state(*, room: Room, viewer: Viewer) -> dict:
+    """The room's last seq, its Q&A mode and whether the viewer is muted, in one statement
+    (so all three are as of the same moment)."""
+    return (
+        Session.objects.filter(pk=room.session_id)
+        .annotate(
+            muted=Exists(
+                RoomMute.objects.filter(session_id=OuterRef("pk"), person_key=viewer.person_key)
+            ),
+            seq=Coalesce(
+                Subquery(
+                    RoomSequence.objects.filter(session_id=OuterRef("pk")).values("last_seq")[:1]
+                ),
+                0,
+            ),
+        )
+        .values("muted", "qa_moderated", "seq")
+        .get()
+    )
 
 
 def room_last_seq(*, session_id: int) -> int:
@@ -140,9 +172,10 @@ def _voted_ids(room: Room, viewer: Viewer) -> set[int]:
     )
 
 
-def room_snapshot(*, room: Room, viewer: Viewer) -> dict:
-    """The whole room as this viewer may see it, as of ``seq`` (a fixed number of queries)."""
-    seq = room_last_seq(session_id=room.session_id)  # read first: later events come live
+def room_snapshot(*, room: Room, viewer: Viewer, presence: int | None = None) -> dict:
+    """The whole room as this viewer may see it, as of ``seq`` (three queries, four when
+    ``presence``, the count the caller's hub last saw, is not given)."""
+    state = _room_state(room=room, viewer=viewer)  # read first: later events come live
     voted = _voted_ids(room, viewer)
     questions = []
     for question in _visible_questions(room, viewer).order_by("created_at", "pk"):
@@ -151,13 +184,9 @@ def room_snapshot(*, room: Room, viewer: Viewer) -> dict:
         payload = question_payload(question, room, reveal=reveal)
         payload.update(mine=mine, voted=question.pk in voted)
         questions.append(payload)
-    return {
-        "type": "snapshot",
-        "seq": seq,
-        **viewer_state(room=room, viewer=viewer),
-        "questions": questions,
-        "presence": presence_counts(session_ids=[room.session_id]).get(room.session_id, 0),
-    }
+    if presence is None:
+        presence = presence_counts(session_ids=[room.session_id]).get(room.session_id, 0)
+    return {"type": "snapshot", **state, "questions": questions, "presence": presence}
 
 
 def room_events_since(*, room: Room, viewer: Viewer, last_seq: int) -> dict:

@@ -373,3 +373,33 @@ def test_concurrent_changes_get_unique_contiguous_seqs(room_data, settings):
         range(1, 31)
     )
     assert sorted(Question.objects.values_list("last_seq", flat=True)) == list(range(1, 31))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_one_person_opening_sockets_at_the_same_instant_gets_one_attendance(room_data):
+    import threading
+    import uuid
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection as default_connection
+
+    room = room_load(session_id=room_data.session.pk)
+    vendor = viewer_of(room_data.vendor)
+    start = threading.Barrier(4)
+
+    def join(_n: int) -> int:
+        try:
+            start.wait(5)
+            return attendance_join(
+                room=room, viewer=vendor, connection_id=uuid.uuid4(), process_id="p"
+            ).pk
+        finally:
+            default_connection.close()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        attendance_ids = set(pool.map(join, range(4)))
+    attendance = Attendance.objects.get(session=room_data.session, user=room_data.vendor)
+    assert attendance_ids == {attendance.pk}
+    assert attendance.connections.count() == 4
+    assert attendance.joins == 1 and attendance.present_since is not None
