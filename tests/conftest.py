@@ -108,3 +108,10 @@ def moderator(db, seminar):
 @pytest.fixture
 def presenter(db, seminar, agency):
     return factories.RoleFactory(seminar=seminar, role="presenter", agency=agency).user
+
+
+@pytest.fixture(autouse=True)
+def _no_gc_freeze(settings):
+    """A test process makes and drops far more objects than it holds sockets; freezing them
+    (seminars/live/gcpolicy.py) would keep them all. test_live_gcpolicy.py tests the policy."""
+    settings.LIVE_GC_FREEZE = False

@@ -16,6 +16,9 @@ DEFAULTS: dict[str, object] = {
     "LIVE_REPLAY_MAX_EVENTS": 500,
     "LIVE_ROOM_TOKEN_MAX_AGE": 4 * 3600,
     "LIVE_PRESENCE_INTERVAL": 5.0,
+    # Keep the garbage collector's full passes off the sockets a process holds
+    # (seminars/live/gcpolicy.py); tests turn it off.
+    "LIVE_GC_FREEZE": True,
     # A connection not refreshed for this long belongs to a process that died.
     "LIVE_CONNECTION_STALE_AFTER": 90,
     "LIVE_CONNECTION_TOUCH_INTERVAL": 30.0,

@@ -27,6 +27,7 @@ from twisted.internet import tcp
 
 from seminars.live import conf, groups
 from seminars.live.broadcast import MESSAGE_TYPE, encode, event_messages
+from seminars.live.gcpolicy import SocketHeap
 
 logger = logging.getLogger(__name__)
 
@@ -328,6 +329,7 @@ class Hub:
         self.locks: dict[str, asyncio.Lock] = collections.defaultdict(asyncio.Lock)
         self.presence: dict[int, int] = {}
         self.ticker: asyncio.Task | None = None
+        self.heap = SocketHeap() if conf.get("LIVE_GC_FREEZE") else None
 
     async def attach(self, session_id: int, key: str, outlet: Outlet) -> None:
         group = groups.group_name(session_id, key)
@@ -356,7 +358,8 @@ class Hub:
             feed = self.feeds.get(group)
             if feed is None:
                 return
-            feed.outlets.pop(outlet, None)
+            if feed.outlets.pop(outlet, False) is None and self.heap is not None:
+                self.heap.closed()
             if feed.outlets:
                 return
             del self.feeds[group]
@@ -454,6 +457,8 @@ class Hub:
                 await self.repair_tick()
                 if ticks % touch_every == 0:
                     await self.connections_tick()
+                if self.heap is not None:
+                    self.heap.tick(sum(len(feed.outlets) for feed in self.feeds.values()))
             except asyncio.CancelledError:
                 raise
             except Exception:
