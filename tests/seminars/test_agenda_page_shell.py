@@ -117,3 +117,22 @@ def test_calendar_links_follow_the_requests_host(client, seminar):
     assert "http://testserver/" in page(client, seminar)
     html = page(client, seminar, HTTP_HOST="localhost")
     assert "webcal://localhost/" in html and "webcal://testserver/" not in html
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_prepared_read_survives_new_connections_and_sees_edits():
+    from django.db import connection
+
+    seminar = SeminarFactory()
+
+    def title() -> str:
+        return selectors.seminar_with_agenda_version_or_404(
+            user=AnonymousUser(), slug=seminar.slug
+        ).title
+
+    assert title() == seminar.title
+    Seminar.objects.filter(pk=seminar.pk).update(title="Prepared, then renamed")
+    assert title() == "Prepared, then renamed"  # prepared once, planned never again
+    connection.close()  # the next read runs on another connection: prepares there too
+    assert title() == "Prepared, then renamed"
