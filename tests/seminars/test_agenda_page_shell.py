@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from seminars import selectors
 from seminars.models import Seminar
-from tests.factories import RoleFactory, SeminarFactory
+from tests.factories import RoleFactory, SeminarFactory, UserFactory
 
 
 def page(client, seminar, **extra) -> str:
@@ -136,3 +136,15 @@ def test_the_prepared_read_survives_new_connections_and_sees_edits():
     assert title() == "Prepared, then renamed"  # prepared once, planned never again
     connection.close()  # the next read runs on another connection: prepares there too
     assert title() == "Prepared, then renamed"
+
+
+def test_the_cached_header_is_translated_and_the_sign_in_state_stays_per_viewer(client, seminar):
+    english = page(client, seminar)
+    assert "Skip to content" in english and 'aria-label="Main"' in english
+    assert "Sign in" in english and "Sign out" not in english
+    french = page(client, seminar, HTTP_ACCEPT_LANGUAGE="fr")
+    assert "Skip to content" not in french and 'aria-label="Main"' not in french
+    client.force_login(UserFactory(first_name="Amina", last_name="Odhiambo"))
+    signed_in = page(client, seminar)
+    assert "Amina Odhiambo" in signed_in and "Sign out" in signed_in
+    assert "Skip to content" in signed_in
