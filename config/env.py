@@ -71,8 +71,9 @@ _declare(
 )
 _declare(
     "DATABASE_POOL_SIZE",
-    "8",
-    "Most PostgreSQL connections each server process keeps in its pool.",
+    "16",
+    "Most PostgreSQL connections each server process keeps in its pool; half serve live "
+    "sockets opening and closing.",
 )
 _declare(
     "REDIS_URL",

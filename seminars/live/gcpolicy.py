@@ -48,5 +48,7 @@ class SocketHeap:
             self.closed_since_thaw = 0
             self.frozen_with = open_sockets
         elif open_sockets > self.frozen_with:
+            # The young generations first: garbage that is frozen stays until the next thaw.
+            gc.collect(1)
             gc.freeze()
             self.frozen_with = open_sockets

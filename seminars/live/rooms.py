@@ -6,7 +6,7 @@ from datetime import datetime
 from seminars.live import groups
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Room:
     session_id: int
     seminar_id: int
@@ -22,7 +22,7 @@ class Room:
         return [a["id"] for a in self.agencies]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Viewer:
     """Who is on a socket. ``person_key`` is ``u<user id>`` or ``d<device id>``."""
 
