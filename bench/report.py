@@ -162,6 +162,24 @@ def spread_section(results: dict) -> list[str]:
     return out
 
 
+def _naive_row(openips: int, naive: int, naive_steps: list[dict]) -> list[str]:
+    if naive:
+        ratio = openips / naive
+        return ["OpenIPS >= 5x naive peer", f"{ratio:.1f}x", "met" if ratio >= 5 else "NOT met"]
+    # No passing rung: compare with the most the naive peer delivered at any latency without
+    # loss, which is stricter than the target (a ratio to zero would say nothing).
+    lossless = [s["deliveries_per_s"] for s in naive_steps if s.get("lost") == 0]
+    most = max(lossless, default=0)
+    if not openips:
+        return ["OpenIPS >= 5x naive peer", "neither passed a rung", "NOT met"]
+    measured = f"{openips:,}/s; the naive peer passed no rung"
+    if not most:
+        return ["OpenIPS >= 5x naive peer", measured, "met"]
+    ratio = openips / most
+    measured += f" (its most at any latency, no loss: {most:,}/s, so {ratio:.0f}x)"
+    return ["OpenIPS >= 5x naive peer", measured, "met" if ratio >= 5 else "NOT met"]
+
+
 def targets_section(results: dict) -> list[str]:
     sweep = results.get("fanout", {})
     if "error" in sweep or not sweep:
@@ -170,10 +188,7 @@ def targets_section(results: dict) -> list[str]:
     value = {c: (b["deliveries_per_s"] if b else 0) for c, b in best.items()}
     rows = []
     if "openips" in value and "naive" in value:
-        ratio = value["openips"] / max(value["naive"], 1)
-        rows.append(
-            ["OpenIPS >= 5x naive peer", f"{ratio:.1f}x", "met" if ratio >= 5 else "NOT met"]
-        )
+        rows.append(_naive_row(value["openips"], value["naive"], sweep["naive"]))
     if "openips" in value and "floor" in value:
         ratio = value["openips"] / max(value["floor"], 1)
         rows.append(
