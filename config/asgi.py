@@ -1,6 +1,5 @@
 """ASGI entry point: HTTP through Django, WebSockets through Channels."""
 
-import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -22,8 +21,3 @@ application = ProtocolTypeRouter(
         ),
     }
 )
-
-# Everything loaded so far (Django, the apps, their modules) lives as long as the process:
-# keep it out of every garbage collection (see seminars/live/gcpolicy.py for why pauses
-# matter here).
-gc.freeze()

@@ -61,7 +61,9 @@ def attendance_join(
         return _join(room.session_id, person, connection_id, process_id, now)
 
 
-def _join(session_id, person, connection_id, process_id, now) -> Attendance:
+def _join(
+    session_id: int, person: dict, connection_id: uuid.UUID, process_id: str, now: datetime
+) -> Attendance:
     # Not get_or_create: its savepoint costs two more round trips on every first join, the
     # common case; the rare race it guards against is retried whole by the caller instead.
     with transaction.atomic():
