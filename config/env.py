@@ -71,7 +71,7 @@ _declare(
 )
 _declare(
     "DATABASE_POOL_SIZE",
-    "16",
+    "8",
     "Most PostgreSQL connections each server process keeps in its pool; half serve live "
     "sockets opening and closing.",
 )
