@@ -9,7 +9,7 @@ from bench.configs import Config
 from bench.loadgen import LoadGen
 
 P99_LIMIT_MS = 200.0
-RATES = [0.5, 1, 2, 4, 7, 10, 15, 20, 30, 45, 70, 100]  # events per second
+RATES = [0.5, 1, 2, 4, 7, 10, 12, 15, 20, 30, 45, 70, 100]  # events per second
 # Skip rungs below this many deliveries/s: they tell nothing new for the floor. The naive
 # peer and OpenIPS start lower: on the shared machine both failed the 4,000/s rung.
 MIN_OFFERED = {"naive": 250, "openips": 500}
