@@ -9,9 +9,9 @@ each time holding every live event back for the whole room.
 
 So what has lived through a tick while the number of sockets grew is moved out of the
 collector's way (``gc.freeze``): later collections walk only what is newer. The first such
-tick also freezes what the process loaded at start (Django, the apps, their modules). Cyclic garbage
-among frozen objects (a closed socket's protocol, transport and consumer) is not reclaimed
-while frozen, so once as many sockets have closed as are open (and at least
+tick also freezes what the process loaded at start (Django, the apps, their modules).
+Cyclic garbage among frozen objects (a closed socket's protocol, transport and consumer) is
+not reclaimed while frozen, so once as many sockets have closed as are open (and at least
 ``THAW_AFTER_CLOSED``), everything is thawed and collected in one pass, then frozen again:
 memory stays within about twice the live set, and that pause comes only after heavy churn.
 """

@@ -13,29 +13,25 @@ in-memory layer (tests, one process) and ``RedisPubSubChannelLayer`` (production
 import asyncio
 import collections
 import contextlib
-import functools
 import logging
 import os
 import socket
 import uuid
 import weakref
-from collections.abc import Awaitable, Callable
 
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
-from twisted.internet import tcp
 
 from seminars.live import conf, groups
 from seminars.live.broadcast import MESSAGE_TYPE, encode, event_messages
 from seminars.live.gcpolicy import SocketHeap
+from seminars.live.wire import Prepared, Send, buffered_bytes, server_protocol, write_frame
 
 logger = logging.getLogger(__name__)
 
 PROCESS_ID = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 CLOSE_TOO_SLOW = 4008
 _CLOSE = object()
-
-Send = Callable[[dict], Awaitable[None]]
 
 
 class Outlet:
@@ -62,13 +58,15 @@ class Outlet:
         "held",
         "task",
         "protocol",
+        "buffer_limit",
     )
 
     def __init__(self, send: Send, person_key: str, *, limit: int | None = None) -> None:
         self.send = send
-        self.protocol = _server_protocol(send)
+        self.protocol = server_protocol(send)
         self.person_key = person_key
         self.limit = limit or conf.get("LIVE_SEND_QUEUE_FRAMES")
+        self.buffer_limit = conf.get("LIVE_SEND_BUFFER_BYTES")
         # A list, not a deque: an empty deque costs 760 bytes per socket, and the queue is
         # almost always empty (frames are written at once) and at most ``limit`` long.
         self.queue: list = []
@@ -90,13 +88,12 @@ class Outlet:
             and not self.closed
             and protocol.state == protocol.STATE_OPEN
         ):
-            transport = protocol.transport
-            if buffered_bytes(transport) > prepared.buffer_limit:
+            if self._behind():
                 self._give_up()
                 return
             # Nothing queued before it, so order is kept: write the event's frame, framed
             # once for every socket of the feed, straight to this socket.
-            write_frame(transport, prepared.frame(protocol))
+            write_frame(protocol.transport, prepared.frame(protocol))
             return
         self.push(text)
 
@@ -110,15 +107,21 @@ class Outlet:
     def push(self, text) -> None:
         if self.closed:
             return
-        if len(self.queue) >= self.limit or (
-            self.protocol is not None
-            and buffered_bytes(self.protocol.transport) > conf.get("LIVE_SEND_BUFFER_BYTES")
-        ):
+        if self._behind():
             self._give_up()
             return
         self.queue.append(text)
         if not self.writing:
             self._pump()
+
+    def _behind(self) -> bool:
+        """Too many frames queued here, or too many bytes the server holds unsent."""
+        if len(self.queue) >= self.limit:
+            return True
+        return (
+            self.protocol is not None
+            and buffered_bytes(self.protocol.transport) > self.buffer_limit
+        )
 
     def _give_up(self) -> None:
         """Too far behind: nothing more but a 4008 close, after which the client resumes
@@ -242,84 +245,6 @@ class Feed:
                 outlet.push_live(seq, owner_text)
             else:
                 outlet.push_live(seq, text, prepared)
-
-
-class Prepared:
-    """One event's WebSocket frame bytes, built once (by autobahn, under Daphne) on first use.
-
-    The benchmark (BENCHMARKS.md) measured about 120 us of server CPU per socket per event
-    through the ASGI ``send`` path (session wrapper, Daphne's reply handling, UTF-8 encoding
-    and framing per socket); a prepared message is framed once and its bytes written to
-    every socket.
-    """
-
-    __slots__ = ("text", "bytes", "buffer_limit")
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.bytes: bytes | None = None
-        self.buffer_limit = conf.get("LIVE_SEND_BUFFER_BYTES")
-
-    def frame(self, protocol) -> bytes:
-        if self.bytes is None:
-            # Compression is off (Daphne offers no permessage-deflate), so the prepared
-            # message's framed bytes are what autobahn itself would write.
-            self.bytes = protocol.factory.prepareMessage(self.text.encode()).payloadHybi
-        return self.bytes
-
-
-def buffered_bytes(transport) -> int:
-    """Bytes a Twisted transport holds that the kernel has not taken yet (0 if unknown)."""
-    try:
-        return len(transport.dataBuffer) - transport.offset + transport._tempDataLen
-    except (AttributeError, TypeError):
-        return 0
-
-
-def write_frame(transport, data: bytes) -> None:
-    """Write a framed message to a socket now, or buffer it behind what is queued.
-
-    Twisted's ``transport.write`` always buffers and writes on the reactor's next turn: under
-    Daphne's asyncio reactor that is an ``add_writer``/``remove_writer`` pair (two epoll
-    calls, a callback) per socket per event, and autobahn's ``sendData`` formats debug-log
-    arguments on every call. When the transport has nothing buffered, the bytes are handed
-    to the kernel here, as asyncio's own transports do; what the kernel does not take (a
-    slow reader) is buffered by Twisted as usual, behind nothing, so order is kept.
-    """
-    if (
-        type(transport) is tcp.Server
-        and transport.connected
-        and not transport.disconnecting
-        and not transport.dataBuffer
-        and not getattr(transport, "_tempDataBuffer", True)
-    ):
-        written = transport.writeSomeData(data)
-        if isinstance(written, int):
-            if written < len(data):
-                transport.write(data[written:])
-            return
-    # Another transport (TLS, a test double), something already buffered, or a socket that
-    # failed just now: Twisted's own path orders, retries or reports the loss.
-    transport.write(data)
-
-
-def _server_protocol(send: Send):
-    """Daphne's WebSocket protocol behind an ASGI ``send``, or None.
-
-    Daphne gives each application ``functools.partial(server.handle_reply, protocol)``;
-    Channels' session middleware keeps it as ``real_send``. Anything else (the test
-    communicator, another server) gets None and every frame goes through ``send``.
-    """
-    for _ in range(4):
-        if isinstance(send, functools.partial):
-            for arg in send.args:
-                if hasattr(arg, "sendPreparedMessage") and hasattr(arg, "factory"):
-                    return arg
-            return None
-        send = getattr(getattr(send, "__self__", None), "real_send", None)
-        if send is None:
-            return None
-    return None
 
 
 class Hub:

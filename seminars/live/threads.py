@@ -1,19 +1,20 @@
 """Where a live socket's database work runs while it opens and closes."""
 
+import functools
 from concurrent.futures import ThreadPoolExecutor
 
 from channels.db import database_sync_to_async
 from django.conf import settings
 
-_executor: ThreadPoolExecutor | None = None
 
-
-def _pool_size() -> int:
-    options = settings.DATABASES["default"].get("OPTIONS", {})
-    pool = options.get("pool")
-    if not pool:
-        return 0
-    return pool.get("max_size", 4) if isinstance(pool, dict) else 4
+@functools.cache
+def _executor() -> ThreadPoolExecutor | None:
+    """Threads for socket work, half the connection pool; None without a pool (or a small one)."""
+    pool = settings.DATABASES["default"].get("OPTIONS", {}).get("pool")
+    size = pool.get("max_size", 4) if isinstance(pool, dict) else (4 if pool else 0)
+    if size // 2 < 2:
+        return None
+    return ThreadPoolExecutor(max_workers=size // 2, thread_name_prefix="live-socket")
 
 
 def socket_work(func):
@@ -27,10 +28,7 @@ def socket_work(func):
     borrowing a pooled connection; the other half stays for commands and the hub. Without
     a pool (SQLite, the embedded default) it runs in the usual single thread.
     """
-    global _executor
-    threads = _pool_size() // 2
-    if threads < 2:
+    executor = _executor()
+    if executor is None:
         return database_sync_to_async(func)
-    if _executor is None:
-        _executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="live-socket")
-    return database_sync_to_async(func, thread_sensitive=False, executor=_executor)
+    return database_sync_to_async(func, thread_sensitive=False, executor=executor)

@@ -11,7 +11,8 @@ import pytest
 from autobahn.twisted.websocket import WebSocketServerFactory, WebSocketServerProtocol
 from twisted.internet import tcp
 
-from seminars.live.hub import CLOSE_TOO_SLOW, Outlet, Prepared, buffered_bytes, write_frame
+from seminars.live.hub import CLOSE_TOO_SLOW, Outlet
+from seminars.live.wire import Prepared, buffered_bytes, write_frame
 
 
 class FakeReactor:
