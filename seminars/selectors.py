@@ -45,7 +45,10 @@ def seminar_changelog(seminar: Seminar) -> QuerySet[SessionChange]:
 def seminar_visible_or_404(*, user, slug: str) -> Seminar:
     """The seminar named by ``slug`` if ``user`` may see it; Http404 otherwise (drafts stay
     invisible rather than forbidden, so their existence does not leak)."""
-    return _visible_or_404(Seminar.objects.select_related("host"), user=user, slug=slug)
+    seminar = get_object_or_404(Seminar.objects.select_related("host"), slug=slug)
+    if not permissions.can_view_seminar(user, seminar):
+        raise Http404
+    return seminar
 
 
 def seminar_with_agenda_version_or_404(*, user, slug: str) -> Seminar:
@@ -129,13 +132,6 @@ def _seminar_with_host_and_stamp_sql() -> tuple[str, list[str], list[str], list]
     seminar_fields = [field.attname for field in Seminar._meta.concrete_fields]
     host_fields = [field.attname for field in Organization._meta.concrete_fields]
     return sql, seminar_fields, host_fields, converters
-
-
-def _visible_or_404(queryset: QuerySet[Seminar], *, user, slug: str) -> Seminar:
-    seminar = get_object_or_404(queryset, slug=slug)
-    if not permissions.can_view_seminar(user, seminar):
-        raise Http404
-    return seminar
 
 
 @cache
