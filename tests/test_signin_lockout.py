@@ -138,3 +138,20 @@ def test_without_a_trusted_proxy_forwarded_for_is_ignored(client, organiser):
     for number in range(5):
         _try(client, f"guess{number}", "wrong", HTTP_X_FORWARDED_FOR=f"10.9.9.{number}")
     assert _try(client, "amina", "pw", HTTP_X_FORWARDED_FOR="192.0.2.1").status_code == 429
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_the_lockout_holds_under_asgi_too(async_client, transactional_db):
+    """Daphne serves the site through the ASGI handler, where the middleware runs async."""
+    from channels.db import database_sync_to_async
+
+    await database_sync_to_async(factories.UserFactory)(username="amina")
+    for _ in range(5):
+        await async_client.post(
+            LOGIN, {"username": "amina", "password": "wrong"}, REMOTE_ADDR="203.0.113.7"
+        )
+    response = await async_client.post(
+        LOGIN, {"username": "amina", "password": "pw"}, REMOTE_ADDR="203.0.113.7"
+    )
+    assert response.status_code == 429 and response["Retry-After"] == "900"
+    assert "Please try again in 15 minutes." in response.content.decode()
