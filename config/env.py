@@ -126,4 +126,20 @@ _declare(
     "120",
     "Seconds a media processing job may go without a heartbeat before it counts as abandoned.",
 )
+_declare(
+    "TRUSTED_PROXY_COUNT",
+    "0",
+    "Reverse proxies in front of the app that append to X-Forwarded-For (1 behind the nginx of "
+    "deploy/); only their entries name the client for limits and lockouts. 0: the peer address.",
+)
+_declare(
+    "LOGIN_FAILURE_LIMIT",
+    "5",
+    "Failed password sign-ins per account, and per client address, before sign-in is paused.",
+)
+_declare(
+    "LOGIN_LOCKOUT_MINUTES",
+    "15",
+    "Minutes password sign-in stays paused after too many failures (each further try restarts).",
+)
 _declare("LOG_LEVEL", "INFO", "Root log level.")

@@ -1,6 +1,7 @@
 """OpenIPS settings. Every machine-specific value comes from config.env."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "scheduling",
     "registration",
     "media_library",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -52,6 +54,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "scheduling.middleware.ViewerTimeZoneMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -148,6 +152,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Sign-in lockout (django-axes): failures are counted per account and per client address,
+# either one past the limit pauses password sign-in (here and in the admin) for the cool-off.
+# Each attempt during a lockout starts the cool-off again. Only failures are stored, no
+# successful sign-ins (no personal data kept beyond the cool-off).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.get_int("LOGIN_FAILURE_LIMIT")
+AXES_COOLOFF_TIME = timedelta(minutes=env.get_int("LOGIN_LOCKOUT_MINUTES"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "seminars.ratelimit.client_address"
+AXES_LOCKOUT_CALLABLE = "seminars.ratelimit.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# Proxies we run in front of the app (nginx: 1). Only the X-Forwarded-For entries they wrote
+# are believed when limits and lockouts name a client (seminars/ratelimit.py).
+TRUSTED_PROXY_COUNT = env.get_int("TRUSTED_PROXY_COUNT")
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "seminars:list"
 LOGOUT_REDIRECT_URL = "seminars:list"

@@ -17,6 +17,7 @@ from registration import constants, emails
 from registration.countrygroups import country_tags
 from registration.models import Company, Person, Registration
 from registration.services.consent import consents_apply
+from registration.services.limits import email_link_rate_check
 from registration.services.reminders import reminders_schedule
 from registration.services.tokens import sign_in_token_consume, sign_in_token_create
 from registration.validation import validate_payload
@@ -57,12 +58,15 @@ def allowed_modes(seminar: Seminar) -> list[str]:
 
 
 @transaction.atomic
-def registration_request(*, seminar: Seminar, payload: dict, user=None) -> Registration | None:
+def registration_request(
+    *, seminar: Seminar, payload: dict, user=None, client: str = ""
+) -> Registration | None:
     """Handle a submitted registration form.
 
     A vendor already signed in with the same address is registered at once; anyone else gets
     an emailed confirmation link and nothing is stored but the link (with the form inside).
-    Emails the link (after commit).
+    Emails the link (after commit). RateLimitError (nothing stored) past the emailed-link limits
+    of the address or of the ``client`` address.
     """
     error = registration_window_error(seminar)
     if error:
@@ -71,6 +75,7 @@ def registration_request(*, seminar: Seminar, payload: dict, user=None) -> Regis
     email = payload["email"].lower()
     if user is not None and user.is_authenticated and user.email.lower() == email:
         return registration_apply(seminar=seminar, payload=payload)
+    email_link_rate_check(email=email, client=client)
     _token, raw = sign_in_token_create(email=email, seminar=seminar, payload=payload)
     language = payload.get("preferred_language", "en")
     transaction.on_commit(
@@ -82,9 +87,11 @@ def registration_request(*, seminar: Seminar, payload: dict, user=None) -> Regis
 
 
 @transaction.atomic
-def sign_in_link_request(*, seminar: Seminar, email: str) -> bool:
+def sign_in_link_request(*, seminar: Seminar, email: str, client: str = "") -> bool:
     """Email a sign-in link to a vendor registered for ``seminar``; False (and no email)
-    for unknown addresses. Emails the link (after commit)."""
+    for unknown addresses. Emails the link (after commit). RateLimitError past the emailed-link
+    limits, counted before the look-up so known and unknown addresses are refused alike."""
+    email_link_rate_check(email=email, client=client)
     person = Person.objects.filter(email=email.strip().lower()).first()
     if person is None or not person.registrations.filter(seminar=seminar).exists():
         return False

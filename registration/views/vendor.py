@@ -19,6 +19,7 @@ from registration.services.registration import allowed_modes
 from registration.services.tokens import LinkError
 from registration.times import session_times
 from seminars.models import Organization, Seminar, Session
+from seminars.ratelimit import RateLimitError, client_address, wait_text
 from seminars.selectors import seminar_visible_or_404
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -45,25 +46,49 @@ def register(request, slug: str):
         )
         initial["preferred_language"] = request.LANGUAGE_CODE
     form = _form(request, seminar, request.POST if request.method == "POST" else None, initial)
+    retry_after = None
     if request.method == "POST" and not closed and form.is_valid():
         try:
             registration = services.registration_request(
-                seminar=seminar, payload=form.payload(), user=request.user
+                seminar=seminar,
+                payload=form.payload(),
+                user=request.user,
+                client=client_address(request),
             )
         except ValidationError as error:
             _errors_to_form(form, error)
+        except RateLimitError as error:
+            retry_after = _refuse_link(form, error)
         else:
             if registration is not None:
                 messages.success(request, _("Your registration is saved."))
                 return redirect("registration:mine", slug=seminar.slug)
             return redirect("registration:sent", slug=seminar.slug)
     status = 400 if request.method == "POST" else 200
-    return render(
+    response = render(
         request,
         "registration/register.html",
         {"seminar": seminar, "form": form, "closed": closed, "existing": existing},
-        status=status,
+        status=429 if retry_after else status,
     )
+    return _with_retry_after(response, retry_after)
+
+
+def _refuse_link(form, error: RateLimitError) -> int:
+    """Keep what was typed and say when another link may be asked for; the seconds to wait."""
+    form.add_error(
+        None,
+        _("Too many emails were asked for this address or from this network.")
+        + " "
+        + wait_text(error.retry_after),
+    )
+    return error.retry_after
+
+
+def _with_retry_after(response: HttpResponse, retry_after: int | None) -> HttpResponse:
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def _errors_to_form(form, error: ValidationError) -> None:
@@ -104,11 +129,25 @@ def confirm(request, slug: str, token: str):
 def sign_in(request, slug: str):
     seminar = seminar_visible_or_404(user=request.user, slug=slug)
     form = SignInForm(request.POST or None)
+    retry_after = None
     if request.method == "POST" and form.is_valid():
-        services.sign_in_link_request(seminar=seminar, email=form.cleaned_data["email"])
-        # The same answer for known and unknown addresses, so registrations do not leak.
-        return redirect("registration:sent", slug=seminar.slug)
-    return render(request, "registration/sign_in.html", {"seminar": seminar, "form": form})
+        try:
+            services.sign_in_link_request(
+                seminar=seminar, email=form.cleaned_data["email"], client=client_address(request)
+            )
+        except RateLimitError as error:
+            # Counted before the look-up: known and unknown addresses are refused alike.
+            retry_after = _refuse_link(form, error)
+        else:
+            # The same answer for known and unknown addresses, so registrations do not leak.
+            return redirect("registration:sent", slug=seminar.slug)
+    response = render(
+        request,
+        "registration/sign_in.html",
+        {"seminar": seminar, "form": form},
+        status=429 if retry_after else 200,
+    )
+    return _with_retry_after(response, retry_after)
 
 
 def _own(request, slug: str) -> Registration:

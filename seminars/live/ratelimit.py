@@ -1,42 +1,37 @@
-"""Rate limits: per person per room in the shared cache, per socket in memory."""
+"""Rate limits of the live room: per person per room in the shared cache, per socket in memory."""
 
 import math
 import time
 
-from django.core.cache import cache
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from seminars.live.errors import LiveError
+from seminars.ratelimit import RateLimitError, hit
 
 MESSAGES = {
     "ask": gettext_noop("You are asking questions too quickly. Please wait %(seconds)s seconds."),
     "vote": gettext_noop("You are voting too quickly. Please wait %(seconds)s seconds."),
+    "ask_client": gettext_noop(
+        "Too many questions are coming from your network. Please wait %(seconds)s seconds."
+    ),
 }
 
 
 def person_rate_check(*, kind: str, session_id: int, person_key: str, rate: tuple) -> None:
     """Count one action of a person in a fixed window; raise ``rate_limited`` past the limit.
 
-    Counted in the cache so that the limit holds across tabs and server processes.
+    Counted in the shared cache (seminars/ratelimit.py) so that the limit holds across tabs
+    and server processes.
     """
-    limit, window = rate
-    now = time.time()
-    window_index = int(now // window)
-    key = f"live:rate:{kind}:{session_id}:{person_key}:{window_index}"
-    cache.add(key, 0, timeout=window + 1)
     try:
-        count = cache.incr(key)
-    except ValueError:  # the key expired between add and incr: this is the first action
-        cache.set(key, 1, timeout=window + 1)
-        count = 1
-    if count > limit:
-        retry_after = max(1, math.ceil((window_index + 1) * window - now))
+        hit((f"live:{kind}", f"{session_id}:{person_key}", rate))
+    except RateLimitError as error:
         raise LiveError(
             "rate_limited",
-            _(MESSAGES[kind]) % {"seconds": retry_after},
-            retry_after=retry_after,
-        )
+            _(MESSAGES[kind]) % {"seconds": error.retry_after},
+            retry_after=error.retry_after,
+        ) from error
 
 
 class FrameBucket:

@@ -2,6 +2,7 @@
 
 from seminars.live.services.events import event_record, seq_allocate
 from seminars.live.services.faq import session_set_faq_published
+from seminars.live.services.identities import room_identity_join
 from seminars.live.services.moderation import (
     person_mute,
     question_answer,
@@ -38,6 +39,7 @@ __all__ = [
     "question_set_state",
     "question_vote",
     "room_device_join",
+    "room_identity_join",
     "room_invite_create",
     "room_token_issue",
     "room_token_verify",

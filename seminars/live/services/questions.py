@@ -11,6 +11,7 @@ from seminars.live.payloads import question_payload
 from seminars.live.ratelimit import person_rate_check
 from seminars.live.rooms import Room, Viewer
 from seminars.live.services.events import event_record, seq_allocate
+from seminars.live.services.identities import guest_client_ask_check
 from seminars.models import Question, RoomMute, Session, Vote
 
 LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}")
@@ -123,6 +124,7 @@ def question_ask(
         person_key=viewer.person_key,
         rate=conf.get("LIVE_ASK_RATE"),
     )
+    guest_client_ask_check(room=room, viewer=viewer)
     with transaction.atomic():
         moderated = Session.objects.values_list("qa_moderated", flat=True).get(pk=room.session_id)
         question = Question.objects.create(

@@ -13,7 +13,7 @@ from seminars import permissions
 from seminars.live.errors import LiveError
 from seminars.live.forms import AskForm
 from seminars.live.selectors import room_enter
-from seminars.live.services import question_ask, room_device_join
+from seminars.live.services import question_ask, room_identity_join
 from seminars.live.views.common import (
     ROOM_TOKENS_KEY,
     get_visible_session,
@@ -25,6 +25,7 @@ from seminars.live.views.common import (
 )
 from seminars.live.views.strings import client_strings
 from seminars.models import Session
+from seminars.ratelimit import client_address
 
 
 def _client_config(request: HttpRequest, session: Session, agencies, token: str) -> dict:
@@ -118,21 +119,25 @@ def room_join(request: HttpRequest, slug: str, session_id: int, token: str):
 
     A signed-in person simply goes to the room as themselves. Anyone else gets an in-room
     identity and a short-lived token (kept in this browser's session) that only lets them
-    ask and vote in this one session.
+    ask and vote in this one session; opening the link again keeps that identity, and a
+    client address may mint only so many (HTTP 429 with Retry-After past that).
     """
     session = get_visible_session(request, slug, session_id)
     room_url = reverse("live:room", kwargs={"slug": slug, "session_id": session.pk})
     if request.user.is_authenticated or room_token_of(request, session):
         return redirect(room_url)
     try:
-        device, room_token = room_device_join(invite=token)
+        device, room_token = room_identity_join(invite=token, client=client_address(request))
     except LiveError as error:
-        return render(
+        response = render(
             request,
             "live/join_failed.html",
             {"seminar": session.seminar, "session": session, "message": error.message},
-            status=400,
+            status=429 if error.retry_after else 400,
         )
+        if error.retry_after:
+            response["Retry-After"] = str(error.retry_after)
+        return response
     if device.session_id != session.pk:
         # An invite of another room pasted into this URL: send the phone where it belongs.
         other = Session.objects.select_related("seminar").get(pk=device.session_id)

@@ -1,0 +1,32 @@
+"""How many emailed links (confirmations, sign-in links) one address and one client may ask for.
+
+Counted before anything is stored or sent, for known and unknown addresses alike, so a refusal
+says nothing about who is registered. Each default may be overridden by a Django setting of
+the same name: (how many, per seconds).
+"""
+
+from django.conf import settings
+
+from seminars.ratelimit import hit
+
+DEFAULTS: dict[str, tuple[int, int]] = {
+    # One person registering, then asking for a sign-in link or two: well within.
+    "REGISTRATION_LINK_RATE_PER_ADDRESS": (5, 3600),
+    # A registration desk on one network registers many people: generous, but bounded.
+    "REGISTRATION_LINK_RATE_PER_CLIENT": (20, 600),
+}
+
+
+def _rate(name: str) -> tuple[int, int]:
+    return getattr(settings, name, DEFAULTS[name])
+
+
+def email_link_rate_check(*, email: str, client: str) -> None:
+    """Count one emailed link for ``email`` and for the client address ``client`` (if any);
+    RateLimitError past either limit. Writes nothing to the database."""
+    limits = [
+        ("email-link:address", email.strip().lower(), _rate("REGISTRATION_LINK_RATE_PER_ADDRESS"))
+    ]
+    if client:
+        limits.append(("email-link:client", client, _rate("REGISTRATION_LINK_RATE_PER_CLIENT")))
+    hit(*limits)
