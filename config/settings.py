@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "scheduling",
     "registration",
     "media_library",
+    "accesskeys",
 ]
 
 MIDDLEWARE = [
