@@ -23,17 +23,16 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext_lazy as _
 
 from accesskeys.models import KeyVersion, SpentKey
 from accesskeys.purposes import REPLACED_ON_ISSUE, Purpose
 
 
 class AccessKeyError(Exception):
-    """A link that cannot be used; ``reason`` is stable, ``message`` tells the person."""
+    """A link that cannot be used; ``reason`` is stable. Callers word the message for the
+    person, since what to do next depends on the kind of link."""
 
     reason = "invalid"
-    message = _("This link is not valid. Copy the whole link from the email.")
 
 
 class KeyInvalidError(AccessKeyError):
@@ -42,17 +41,14 @@ class KeyInvalidError(AccessKeyError):
 
 class KeyExpiredError(AccessKeyError):
     reason = "expired"
-    message = _("This link has expired.")
 
 
 class KeyRevokedError(AccessKeyError):
     reason = "revoked"
-    message = _("This link has been replaced by a newer one. Use the link in your latest email.")
 
 
 class KeySpentError(AccessKeyError):
     reason = "spent"
-    message = _("This link has already been used.")
 
 
 @dataclass(frozen=True)
