@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "scheduling",
     "registration",
     "media_library",
+    "accesskeys",
     "axes",
 ]
 

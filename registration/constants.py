@@ -4,8 +4,6 @@ from django.conf import settings
 
 # Bump when the privacy notice text changes; consents record the version they were given under.
 PRIVACY_NOTICE_VERSION: str = getattr(settings, "REGISTRATION_PRIVACY_NOTICE_VERSION", "2026-11")
-# Emailed sign-in and confirmation links are single-use and expire after this many hours.
-LINK_HOURS: int = getattr(settings, "REGISTRATION_LINK_HOURS", 24)
 # Reminder lead times before each chosen session.
 REMINDER_LEADS: dict[str, int] = {"24h": 24 * 60, "1h": 60}
 # Lead score weights used when a seminar has no LeadScoreWeights row.

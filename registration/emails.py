@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from accesskeys import purposes
 from registration import links
 from registration.models import Registration
 from registration.times import session_times
@@ -41,6 +42,10 @@ def _send(*, to: str, subject: str, template: str, context: dict, attachments=()
         logger.exception("Could not send %r to %s", subject, to)
 
 
+def _minutes(purpose) -> int:
+    return max(1, int(purpose.max_age().total_seconds() // 60))
+
+
 def send_confirm_link(*, seminar: Seminar, email: str, raw_token: str, language: str) -> None:
     with translation.override(language):
         _send(
@@ -49,8 +54,8 @@ def send_confirm_link(*, seminar: Seminar, email: str, raw_token: str, language:
             template="confirm_link",
             context={
                 "seminar": seminar,
-                "url": links.confirm_url(seminar.slug, raw_token),
-                "hours": 24,
+                "url": links.email_link_url(seminar.slug, raw_token),
+                "minutes": _minutes(purposes.CONFIRM),
             },
         )
 
@@ -61,7 +66,11 @@ def send_sign_in_link(*, seminar: Seminar, email: str, raw_token: str, language:
             to=email,
             subject=_("Your sign-in link: %(title)s") % {"title": seminar.title},
             template="sign_in_link",
-            context={"seminar": seminar, "url": links.confirm_url(seminar.slug, raw_token)},
+            context={
+                "seminar": seminar,
+                "url": links.email_link_url(seminar.slug, raw_token),
+                "minutes": _minutes(purposes.SIGN_IN),
+            },
         )
 
 

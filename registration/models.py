@@ -180,19 +180,18 @@ class Registration(models.Model):
 
 
 class SignInToken(models.Model):
-    """An emailed single-use link. Only a SHA-256 hash of the secret is stored.
+    """What an emailed confirmation or sign-in link does. The link itself is a signed token
+    of accesskeys naming this row; spending and replacing it are recorded there.
 
     ``payload`` holds the submitted form until the link is used: nothing about the vendor
     changes until they prove they own the address.
     """
 
     email = models.EmailField(max_length=254)
-    token_hash = models.CharField(max_length=64, unique=True)
     seminar = models.ForeignKey(Seminar, on_delete=models.CASCADE, null=True, related_name="+")
     payload = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["email", "created_at"])]

@@ -14,6 +14,7 @@ urlpatterns = [
     path(f"{_s}my-registration/consent/", vendor.consent, name="consent"),
     path(f"{_s}my-registration/cancel/", vendor.cancel, name="cancel"),
     path(f"{_s}my-registration/erase/", vendor.erase, name="erase"),
+    path(f"{_s}my-registration/links/reset/", vendor.links_reset, name="links_reset"),
     path(f"{_s}my-calendar/<str:token>.ics", vendor.calendar_feed, name="calendar"),
     path(f"{_s}participants/", vendor.participants, name="participants"),
     path(f"{_s}join/<str:token>/", vendor.join, name="join"),

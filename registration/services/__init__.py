@@ -8,6 +8,7 @@ from registration.services.consent import (
     personal_data_purge_expired,
 )
 from registration.services.engagement import engagement_record, lead_update
+from registration.services.joinlinks import join_link_use, personal_links_reset
 from registration.services.registration import (
     link_use,
     registration_apply,
@@ -29,10 +30,12 @@ __all__ = [
     "consent_update",
     "consents_apply",
     "engagement_record",
+    "join_link_use",
     "lead_update",
     "link_use",
     "person_erase",
     "personal_data_purge_expired",
+    "personal_links_reset",
     "registration_apply",
     "registration_cancel",
     "registration_decide",

@@ -19,7 +19,11 @@ from registration.models import Company, Person, Registration
 from registration.services.consent import consents_apply
 from registration.services.limits import email_link_rate_check
 from registration.services.reminders import reminders_schedule
-from registration.services.tokens import sign_in_token_consume, sign_in_token_create
+from registration.services.tokens import (
+    check_link_may_sign_in,
+    sign_in_token_consume,
+    sign_in_token_create,
+)
 from registration.validation import validate_payload
 from seminars.models import Seminar
 
@@ -108,7 +112,9 @@ def sign_in_link_request(*, seminar: Seminar, email: str, client: str = "") -> b
 @transaction.atomic
 def link_use(*, raw_token: str) -> tuple[User, Registration | None]:
     """Use an emailed link: apply the registration it carries (if any) and return the user to
-    sign in. Raises LinkError for an unknown, used or expired link, leaving nothing changed."""
+    sign in. Raises LinkError for an unknown, used, replaced or expired link, and LinkRefusedError
+    for an account that may not be signed in by link (staff, superusers, role holders);
+    either way nothing changes and the link stays unspent."""
     token = sign_in_token_consume(raw=raw_token)
     if token.payload:
         seminar = token.seminar
@@ -116,11 +122,14 @@ def link_use(*, raw_token: str) -> tuple[User, Registration | None]:
         if error:
             raise ValidationError(error, code="closed")
         registration = registration_apply(seminar=seminar, payload=token.payload)
-        return registration.person.user, registration
-    person = Person.objects.get(email=token.email)
-    _person_user(person)
-    registration = person.registrations.filter(seminar=token.seminar).first()
-    return person.user, registration
+        user = registration.person.user
+    else:
+        person = Person.objects.get(email=token.email)
+        user = _person_user(person)
+        registration = person.registrations.filter(seminar=token.seminar).first()
+    # Last, so that the refusal rolls back everything above, the spend included.
+    check_link_may_sign_in(user)
+    return user, registration
 
 
 def _username_for(email: str) -> str:

@@ -11,12 +11,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accesskeys import purposes, tokens
 from registration import links, selectors, services
 from registration.forms import RegistrationForm, SignInForm, initial_from
 from registration.models import Registration
 from registration.services.consent import seminar_agencies
+from registration.services.joinlinks import JoinLinkNotFoundError, join_link_read
 from registration.services.registration import allowed_modes
-from registration.services.tokens import LinkError
+from registration.services.tokens import LinkError, LinkRefusedError
 from registration.times import session_times
 from seminars.models import Organization, Seminar, Session
 from seminars.ratelimit import RateLimitError, client_address, wait_text
@@ -113,17 +115,22 @@ def confirm(request, slug: str, token: str):
     try:
         user, registration = services.link_use(raw_token=token)
     except ValidationError as error:
-        status = 410 if isinstance(error, LinkError) else 400
         return render(
             request,
             "registration/link_error.html",
             {"seminar": seminar, "message": " ".join(error.messages)},
-            status=status,
+            status=_link_error_status(error),
         )
     login(request, user, backend=BACKEND)
     if registration is None:
         return redirect("registration:register", slug=seminar.slug)
     return redirect("registration:mine", slug=registration.seminar.slug)
+
+
+def _link_error_status(error: ValidationError) -> int:
+    if isinstance(error, LinkRefusedError):
+        return 403
+    return 410 if isinstance(error, LinkError) else 400
 
 
 def sign_in(request, slug: str):
@@ -256,10 +263,21 @@ def erase(request, slug: str):
 def calendar_feed(request, slug: str, token: str):
     from scheduling.calendar import calendar_for_sessions
 
+    try:
+        key = tokens.read(purposes.CALENDAR, token)
+    except tokens.KeyInvalidError as error:
+        raise Http404 from error
+    except tokens.AccessKeyError:
+        # Calendar apps show the status, people may read the text: say why it stopped.
+        message = _(
+            "This calendar link has expired or was replaced. Subscribe again from your "
+            "registration page."
+        )
+        return HttpResponse(message, status=410, content_type="text/plain; charset=utf-8")
     registration = get_object_or_404(
         Registration.objects.select_related("seminar"),
+        pk=key.subject,
         seminar__slug=slug,
-        calendar_token=token,
         anonymised_at__isnull=True,
     )
     active = registration.status in Registration.ACTIVE_STATUSES
@@ -276,24 +294,74 @@ def calendar_feed(request, slug: str, token: str):
 
 
 def join(request, slug: str, token: str):
-    """The personal join link: signs the vendor in and opens the seminar."""
-    parsed = links.read_join_token(token)
-    if parsed is None:
-        raise Http404
-    pk, prefix = parsed
-    registration = (
-        Registration.objects.filter(
-            pk=pk, seminar__slug=slug, status=Registration.Status.CONFIRMED, anonymised_at=None
+    """The personal join link. GET shows the seminar and its live rooms (mail scanners follow
+    GETs, so a GET never signs in); the page's button (POST) signs the vendor in, once."""
+    try:
+        link = join_link_read(slug=slug, token=token)
+    except JoinLinkNotFoundError as error:
+        raise Http404 from error
+    except LinkError as error:
+        seminar = seminar_visible_or_404(user=request.user, slug=slug)
+        return render(
+            request,
+            "registration/link_error.html",
+            {"seminar": seminar, "message": " ".join(error.messages)},
+            status=410,
         )
-        .select_related("person__user", "seminar")
-        .first()
+    seminar = link.registration.seminar
+    if request.method == "POST":
+        return _join_post(request, link, token)
+    if request.user.is_authenticated and request.user == link.user:
+        return HttpResponseRedirect(seminar.get_absolute_url())
+    return _join_page(request, link)
+
+
+def _join_post(request, link, token: str):
+    seminar = link.registration.seminar
+    if request.POST.get("action") == "email" and link.may_sign_in:
+        services.sign_in_link_request(seminar=seminar, email=link.registration.person.email)
+        return redirect("registration:sent", slug=seminar.slug)
+    try:
+        user = services.join_link_use(slug=seminar.slug, token=token)
+    except ValidationError as error:
+        return _join_page(
+            request, link, message=" ".join(error.messages), status=_link_error_status(error)
+        )
+    login(request, user, backend=BACKEND)
+    return HttpResponseRedirect(seminar.get_absolute_url())
+
+
+def _join_page(request, link, *, message: str = "", status: int = 200):
+    registration = link.registration
+    sessions = registration.sessions.exclude(kind=Session.Kind.BREAK).order_by("starts_at")
+    return render(
+        request,
+        "registration/join.html",
+        {
+            "seminar": registration.seminar,
+            "sessions": sessions,
+            "message": message,
+            "can_sign_in": link.may_sign_in and not link.spent and not message,
+            "offer_email": link.may_sign_in and (link.spent or status == 410),
+            "refused": not link.may_sign_in,
+        },
+        status=status,
     )
-    if registration is None or not registration.calendar_token.startswith(prefix):
-        raise Http404
-    user = registration.person.user
-    if user and user.is_active and request.user != user:
-        login(request, user, backend=BACKEND)
-    return HttpResponseRedirect(registration.seminar.get_absolute_url())
+
+
+@login_required
+@require_POST
+def links_reset(request, slug: str):
+    registration = _own(request, slug)
+    services.personal_links_reset(registration=registration)
+    messages.success(
+        request,
+        _(
+            "Your earlier join and calendar links no longer work. Use the new ones on this page "
+            "(subscribe to the calendar again)."
+        ),
+    )
+    return redirect("registration:mine", slug=slug)
 
 
 @login_required

@@ -19,7 +19,6 @@ DEFAULTS: dict[str, object] = {
     # before it is closed with 4008 too; bounds the server's memory per slow client.
     "LIVE_SEND_BUFFER_BYTES": 1024 * 1024,
     "LIVE_REPLAY_MAX_EVENTS": 500,
-    "LIVE_ROOM_TOKEN_MAX_AGE": 4 * 3600,
     "LIVE_PRESENCE_INTERVAL": 5.0,
     # Keep the garbage collector's full passes off the sockets a process holds
     # (seminars/live/gcpolicy.py); tests turn it off.

@@ -84,10 +84,16 @@ def test_300_simultaneous_in_room_registrations_fill_100_places_and_wait_200():
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_links_for_one_email_and_one_firm_make_one_record_each():
     seminar = factories.SeminarFactory(registration_opens_at=timezone.now() - timedelta(days=1))
+    # A newer link for one address and seminar replaces the older, so the same person's
+    # simultaneous links are for eight seminars.
+    seminars = [seminar] + [
+        factories.SeminarFactory(registration_opens_at=timezone.now() - timedelta(days=1))
+        for _ in range(7)
+    ]
     raws = [
         sign_in_token_create(
             email="same@firm.example",
-            seminar=seminar,
+            seminar=seminars[i],
             payload=registration_payload(
                 email="same@firm.example",
                 full_name=f"Same Person {i}",
@@ -125,6 +131,7 @@ def test_simultaneous_links_for_one_email_and_one_firm_make_one_record_each():
         thread.join()
     assert errors == []
     assert Person.objects.filter(email="same@firm.example").count() == 1
+    assert Registration.objects.filter(person__email="same@firm.example").count() == 8
     assert Registration.objects.filter(seminar=seminar).count() == 9
     from registration.models import Company
 

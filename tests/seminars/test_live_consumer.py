@@ -12,6 +12,11 @@ from tests.seminars.live_helpers import live_room_data, live_socket
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def _phone_join(session_id: int):
+    """Scan the projector's QR code (both steps read the invite version: database calls)."""
+    return room_device_join(invite=room_invite_create(session_id=session_id))
+
+
 @pytest.fixture
 def room(transactional_db):
     return live_room_data()
@@ -90,9 +95,7 @@ async def test_missing_origin_is_refused(room):
 
 
 async def test_room_token_phone_joins_as_guest_and_can_ask(room):
-    device, token = await database_sync_to_async(room_device_join)(
-        invite=room_invite_create(session_id=room.session.pk)
-    )
+    device, token = await database_sync_to_async(_phone_join)(room.session.pk)
     async with live_socket(room.session.pk, token=token) as phone:
         assert phone.hello["level"] == "attendee"
         assert phone.hello["person"]["key"] == f"d{device.device_id}"
@@ -107,9 +110,7 @@ async def test_room_token_phone_joins_as_guest_and_can_ask(room):
 
 
 async def test_room_token_cannot_moderate_even_on_a_moderators_browser(room):
-    _device, token = await database_sync_to_async(room_device_join)(
-        invite=room_invite_create(session_id=room.session.pk)
-    )
+    _device, token = await database_sync_to_async(_phone_join)(room.session.pk)
     async with live_socket(room.session.pk, user=room.moderator, token=token) as phone:
         assert phone.hello["level"] == "attendee"
         reply = await phone.command({"type": "session.set_moderation", "qa_moderated": False})
@@ -117,17 +118,13 @@ async def test_room_token_cannot_moderate_even_on_a_moderators_browser(room):
 
 
 async def test_room_token_for_another_session_is_refused(room):
-    _device, token = await database_sync_to_async(room_device_join)(
-        invite=room_invite_create(session_id=room.other_session.pk)
-    )
+    _device, token = await database_sync_to_async(_phone_join)(room.other_session.pk)
     async with live_socket(room.session.pk, token=token, expect_open=False) as phone:
         assert phone.close_code == 4401
 
 
 async def test_expired_or_tampered_room_token_is_refused(room, settings):
-    _device, token = await database_sync_to_async(room_device_join)(
-        invite=room_invite_create(session_id=room.session.pk)
-    )
+    _device, token = await database_sync_to_async(_phone_join)(room.session.pk)
     async with live_socket(room.session.pk, token=token[:-2] + "xx", expect_open=False) as c:
         assert c.close_code == 4401
     settings.LIVE_ROOM_TOKEN_MAX_AGE = -1

@@ -239,7 +239,7 @@ def test_tampered_invite_is_refused_with_a_clear_message_and_creates_nothing(cli
 
 def test_expired_invite_is_refused(client, room, settings):
     invite = room_invite_create(session_id=room.session.pk)
-    settings.LIVE_ROOM_TOKEN_MAX_AGE = -1
+    settings.LIVE_ROOM_INVITE_MAX_AGE = -1
     response = client.get(url("join", room.session, token=invite))
     assert response.status_code == 400
     assert "expired" in response.content.decode()

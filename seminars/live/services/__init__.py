@@ -21,6 +21,7 @@ from seminars.live.services.questions import question_ask, question_vote
 from seminars.live.services.tokens import (
     room_device_join,
     room_invite_create,
+    room_invites_rotate,
     room_token_issue,
     room_token_verify,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "room_device_join",
     "room_identity_join",
     "room_invite_create",
+    "room_invites_rotate",
     "room_token_issue",
     "room_token_verify",
     "seq_allocate",

@@ -2,49 +2,56 @@
 
 The projector's QR code carries an *invite* (names the session). The phone page exchanges
 it with ``room_device_join`` for a lightweight identity and a *room token* for the socket.
+Both are accesskeys tokens (purposes ROOM_INVITE and ROOM_TOKEN): they expire, and a
+moderator's rotation (``room_invites_rotate``) revokes the invites and the room tokens
+issued from them at once.
 """
 
 import secrets
 
-from django.core import signing
 from django.utils.translation import gettext as _
 
-from seminars.live import conf
+from accesskeys import purposes, tokens
 from seminars.live.errors import LiveError
 from seminars.models import RoomDevice, Session
 
-INVITE_SALT = "openips.live.room-invite"
-TOKEN_SALT = "openips.live.room-token"
 
-
-def _load(value: str, *, salt: str) -> dict:
+def _load(value: str, *, purpose: purposes.Purpose) -> dict:
     try:
-        data = signing.loads(value, salt=salt, max_age=conf.get("LIVE_ROOM_TOKEN_MAX_AGE"))
-    except signing.SignatureExpired as error:
+        key = tokens.read(purpose, value)
+    except (tokens.KeyExpiredError, tokens.KeyRevokedError) as error:
         raise LiveError(
             "token_expired",
             _("This room code has expired. Please scan the QR code in the room again."),
             close_code=4401,
         ) from error
-    except signing.BadSignature as error:
+    except tokens.AccessKeyError as error:
         raise LiveError(
             "token_invalid",
             _("This room code is not valid. Please scan the QR code in the room again."),
             close_code=4401,
         ) from error
-    if not isinstance(data, dict) or not isinstance(data.get("s"), int):
+    if not isinstance(key.subject, int):
         raise LiveError("token_invalid", _("This room code is not valid."), close_code=4401)
-    return data
+    return {"s": key.subject, **key.data}
 
 
 def room_invite_create(*, session_id: int) -> str:
     """A signed invite to one session's room, for the projector's QR code. Writes nothing."""
-    return signing.dumps({"s": session_id}, salt=INVITE_SALT)
+    return tokens.issue(purposes.ROOM_INVITE, subject=session_id)
+
+
+def room_invites_rotate(*, session_id: int) -> None:
+    """Revoke the session's invites (a QR code photographed and shared) and the room tokens
+    of phones that joined with them; they scan the new code. Writes one KeyVersion row."""
+    tokens.revoke(purposes.ROOM_INVITE, subject=session_id)
 
 
 def room_token_issue(*, device: RoomDevice) -> str:
     """A room token for an existing device identity. Writes nothing."""
-    return signing.dumps({"s": device.session_id, "d": device.device_id}, salt=TOKEN_SALT)
+    return tokens.issue(
+        purposes.ROOM_TOKEN, subject=device.session_id, data={"d": device.device_id}
+    )
 
 
 def room_device_join(*, invite: str) -> tuple[RoomDevice, str]:
@@ -52,7 +59,7 @@ def room_device_join(*, invite: str) -> tuple[RoomDevice, str]:
 
     Writes one RoomDevice row.
     """
-    data = _load(invite, salt=INVITE_SALT)
+    data = _load(invite, purpose=purposes.ROOM_INVITE)
     if not Session.objects.filter(pk=data["s"]).exists():
         raise LiveError("token_invalid", _("This room no longer exists."), close_code=4404)
     device = RoomDevice.objects.create(session_id=data["s"], device_id=secrets.token_hex(8))
@@ -61,7 +68,7 @@ def room_device_join(*, invite: str) -> tuple[RoomDevice, str]:
 
 def room_token_verify(*, token: str, session_id: int) -> RoomDevice:
     """The device a room token names, if the token is valid for this session."""
-    data = _load(token, salt=TOKEN_SALT)
+    data = _load(token, purpose=purposes.ROOM_TOKEN)
     if data["s"] != session_id:
         raise LiveError(
             "token_scope",

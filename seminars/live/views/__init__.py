@@ -4,7 +4,7 @@ checks them again for every frame (docs/websocket-protocol.md)."""
 
 from seminars.live.views.after import export_csv, export_xlsx, faq, faq_publish
 from seminars.live.views.common import ROOM_TOKENS_KEY, get_visible_session
-from seminars.live.views.projector import projector, projector_qr
+from seminars.live.views.projector import projector, projector_qr, projector_rotate
 from seminars.live.views.room import live_room, room_join
 from seminars.live.views.strings import client_strings
 
@@ -19,5 +19,6 @@ __all__ = [
     "live_room",
     "projector",
     "projector_qr",
+    "projector_rotate",
     "room_join",
 ]

@@ -3,16 +3,17 @@
 import io
 
 import segno
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from seminars.live import conf
-from seminars.live.services import room_invite_create
+from accesskeys import purposes
+from seminars.live.services import room_invite_create, room_invites_rotate
 from seminars.live.views.common import moderator_session_or_login, socket_path
 from seminars.live.views.strings import client_strings
 from seminars.models import Session
@@ -57,7 +58,10 @@ def projector(request: HttpRequest, slug: str, session_id: int):
         "join_url": join_url,
         "qr_url": reverse("live:screen_qr", kwargs={"slug": slug, "session_id": session.pk}),
         # Show a fresh invite well before the one on screen expires.
-        "qr_refresh_seconds": max(60, conf.get("LIVE_ROOM_TOKEN_MAX_AGE") // 4),
+        "qr_refresh_seconds": max(60, int(purposes.ROOM_INVITE.max_age().total_seconds()) // 4),
+        "rotate_url": reverse(
+            "live:screen_rotate", kwargs={"slug": slug, "session_id": session.pk}
+        ),
         "room_url": request.build_absolute_uri(
             reverse("live:room", kwargs={"slug": slug, "session_id": session.pk})
         ),
@@ -85,3 +89,17 @@ def projector_qr(request: HttpRequest, slug: str, session_id: int):
         buffer, kind="svg", scale=6, border=2, omitsize=True, title=_qr_title()
     )
     return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+
+
+@require_POST
+def projector_rotate(request: HttpRequest, slug: str, session_id: int):
+    """A new QR code: the invites shown so far (a photo shared outside the room) and the
+    phones that joined with them stop working; people in the room scan the new one."""
+    session, login = moderator_session_or_login(request, slug, session_id)
+    if login:
+        return login
+    room_invites_rotate(session_id=session.pk)
+    messages.success(
+        request, gettext("New QR code: earlier codes and the phones that used them are out.")
+    )
+    return redirect("live:screen", slug=slug, session_id=session.pk)
