@@ -319,7 +319,18 @@ def join(request, slug: str, token: str):
 def _join_post(request, link, token: str):
     seminar = link.registration.seminar
     if request.POST.get("action") == "email" and link.may_sign_in:
-        services.sign_in_link_request(seminar=seminar, email=link.registration.person.email)
+        try:
+            services.sign_in_link_request(
+                seminar=seminar,
+                email=link.registration.person.email,
+                client=client_address(request),
+            )
+        except RateLimitError as error:
+            message = _("Too many emails were asked for this address or from this network.")
+            response = _join_page(
+                request, link, message=f"{message} {wait_text(error.retry_after)}", status=429
+            )
+            return _with_retry_after(response, error.retry_after)
         return redirect("registration:sent", slug=seminar.slug)
     try:
         user = services.join_link_use(slug=seminar.slug, token=token)

@@ -258,3 +258,20 @@ def test_link_ends_are_tied_to_the_seminars_last_day_in_its_zone(register, open_
     assert (end.date(), end.hour) == (date(2030, 3, 7), 0)
     assert links.calendar_link_ends_at(registration.pk).date() == date(2030, 4, 5)
     assert links.join_link_ends_at(registration.pk + 1000) is None
+
+
+def test_join_page_email_button_is_limited_like_the_sign_in_page(
+    client, register, open_seminar, settings
+):
+    """The join page's "Email me a new sign-in link" counts against the same emailed-link
+    limits, and past them answers 429 with Retry-After instead of sending (or failing)."""
+    settings.REGISTRATION_LINK_RATE_PER_ADDRESS = (1, 3600)
+    register(email="ana@lima.example")
+    join = _emailed_join_path("ana@lima.example")
+    mail.outbox.clear()
+    assert client.post(join, {"action": "email"}).status_code == 302  # within the limit
+    mail.outbox.clear()
+    refused = client.post(join, {"action": "email"})
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "Too many emails" in refused.content.decode()
+    assert mail.outbox == [] and not _signed_in(client)
