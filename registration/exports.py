@@ -92,6 +92,11 @@ COMMON_COLUMNS = [
     ),
     Column("ungm_number", _("UNGM number"), _company("ungm_number")),
     Column(
+        "company_unconfirmed",
+        _("Company number not confirmed"),
+        lambda r, s: _yes(_company("is_claim", False)(r, s)),
+    ),
+    Column(
         "unspsc_segments",
         _("UNSPSC segments"),
         lambda r, s: " ".join(_company("unspsc_segments", [])(r, s)),

@@ -60,6 +60,7 @@ def registrations(request, slug: str):
         {
             "seminar": seminar,
             "pending": pending,
+            "claims": selectors.company_claims_pending(seminar),
             "counts": [
                 (label, counts.get(value, 0)) for value, label in Registration.Status.choices
             ],
