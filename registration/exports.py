@@ -12,20 +12,18 @@ into a file. The benchmark calls these functions directly:
     write_xlsx(header, rows, path)          # write-only workbook at ``path``
     for chunk in iter_csv(header, rows): …  # bytes, for StreamingHttpResponse
 
-Every text cell starting with =, +, -, @, tab or carriage return is prefixed with an
-apostrophe so that spreadsheets show it as text instead of running it as a formula.
+Rows hold plain values; every cell is written by seminars/spreadsheets.py, the project's one
+cell writer (control characters, formula injection, values XLSX cannot hold).
 """
 
-import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import islice
+from itertools import chain, islice
 
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
 
 from registration.models import AgencyConsent, Registration
 from registration.selectors import (
@@ -36,17 +34,10 @@ from registration.selectors import (
     shared_with_by_registration,
 )
 from scheduling.timezones import utc_offset_label
+from seminars import spreadsheets
 from seminars.models import Organization, Seminar
 
 CHUNK = 2000
-DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """A cell value safe to open in a spreadsheet (formula injection)."""
-    if isinstance(value, str) and value.startswith(DANGEROUS_PREFIXES):
-        return "'" + value
-    return value
 
 
 @dataclass(frozen=True)
@@ -100,6 +91,11 @@ COMMON_COLUMNS = [
         lambda r, s: _yes(_company("disability_inclusive", False)(r, s)),
     ),
     Column("ungm_number", _("UNGM number"), _company("ungm_number")),
+    Column(
+        "company_unconfirmed",
+        _("Company number not confirmed"),
+        lambda r, s: _yes(_company("is_claim", False)(r, s)),
+    ),
     Column(
         "unspsc_segments",
         _("UNSPSC segments"),
@@ -202,11 +198,11 @@ def _attach_shared_with(chunk: list[Registration]) -> None:
 def attendee_rows(
     *, seminar: Seminar, columns: list[Column], queryset: QuerySet | None = None
 ) -> Iterator[list]:
-    """One list of neutralised cell values per registration, streamed in chunks."""
+    """One list of cell values per registration, streamed in chunks."""
     queryset = attendee_queryset(seminar) if queryset is None else queryset
     queryset = queryset.select_related("person", "company")
     for registration in _chunked(queryset, _attach_shared_with):
-        yield [neutralise(c.get(registration, seminar)) for c in columns]
+        yield [c.get(registration, seminar) for c in columns]
 
 
 def lead_queryset(
@@ -240,28 +236,12 @@ def lead_export_rows(
         lead = registration.agency_lead
         registration.lead_status = lead.status if lead else "new"
         registration.lead_notes = lead.notes if lead else ""
-        yield [neutralise(c.get(registration, seminar)) for c in columns]
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
+        yield [c.get(registration, seminar) for c in columns]
 
 
 def iter_csv(header: list[str], rows: Iterable[list]) -> Iterator[bytes]:
     """CSV as UTF-8 bytes with a BOM (so Excel detects the encoding), about 64 KiB a chunk."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff".encode()
-    buffer = [writer.writerow([neutralise(h) for h in header])]
-    size = 0
-    for row in rows:
-        line = writer.writerow(row)
-        buffer.append(line)
-        size += len(line)
-        if size > 65536:
-            yield "".join(buffer).encode()
-            buffer, size = [], 0
-    yield "".join(buffer).encode()
+    return spreadsheets.iter_csv(chain([header], rows))
 
 
 def write_csv(header: list[str], rows: Iterable[list], fileobj: io.RawIOBase) -> int:
@@ -281,12 +261,4 @@ def write_csv(header: list[str], rows: Iterable[list], fileobj: io.RawIOBase) ->
 
 def write_xlsx(header: list[str], rows: Iterable[list], path) -> int:
     """Write a one-sheet workbook in openpyxl's write-only mode; returns the data rows."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Export")
-    sheet.append([neutralise(h) for h in header])
-    count = 0
-    for row in rows:
-        sheet.append(row)
-        count += 1
-    workbook.save(path)
-    return count
+    return spreadsheets.write_xlsx(chain([header], rows), path, title="Export") - 1

@@ -44,6 +44,9 @@ class Company(models.Model):
     ungm_number = models.CharField(_("UNGM vendor number"), max_length=32, blank=True)
     unspsc_segments = models.JSONField(_("UNSPSC segments"), default=list, blank=True)
     unspsc_codes = models.JSONField(_("UNSPSC codes (8 digits)"), default=list, blank=True)
+    # A registrant's own details while their claim to another company's number is unverified
+    # (see CompanyClaim): never matched by number, never shared.
+    is_claim = models.BooleanField(_("unverified claim of a registered number"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -53,7 +56,7 @@ class Company(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["country", "national_registration_number"],
-                condition=~models.Q(national_registration_number=""),
+                condition=~models.Q(national_registration_number="") & models.Q(is_claim=False),
                 name="company_unique_national_number_per_country",
             )
         ]
@@ -96,6 +99,40 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+
+class CompanyClaim(models.Model):
+    """A person's claim to belong to a company others already belong to (same country and
+    number). Until a member or the seminar's organiser approves, the person's registrations
+    use ``claimant_company``, a separate record with their own details."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for verification")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Not approved")
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="claims")
+    claimant_company = models.ForeignKey(
+        Company, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    person = models.ForeignKey("Person", on_delete=models.CASCADE, related_name="company_claims")
+    seminar = models.ForeignKey(Seminar, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("company claim")
+        verbose_name_plural = _("company claims")
+        constraints = [
+            models.UniqueConstraint(fields=["company", "person"], name="one_claim_per_company")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} claims {self.company_id}: {self.status}"
 
 
 class Registration(models.Model):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from registration import constants
 from registration.models import (
     AgencyConsent,
+    CompanyClaim,
     EngagementEvent,
     ExportLog,
     Lead,
@@ -30,6 +31,40 @@ def registration_of_user(seminar: Seminar, user) -> Registration | None:
         Registration.objects.select_related("person", "company", "seminar")
         .filter(seminar=seminar, person__user=user)
         .first()
+    )
+
+
+def company_claims_pending(seminar: Seminar) -> QuerySet[CompanyClaim]:
+    """Claims made in ``seminar`` that wait for verification (its organisers decide)."""
+    return (
+        CompanyClaim.objects.filter(seminar=seminar, status=CompanyClaim.Status.PENDING)
+        .select_related("person", "company", "claimant_company")
+        .order_by("created_at", "pk")
+    )
+
+
+def company_claims_for_member(user) -> QuerySet[CompanyClaim]:
+    """Pending claims on the company the signed-in vendor belongs to (theirs to decide)."""
+    if not user.is_authenticated:
+        return CompanyClaim.objects.none()
+    return (
+        CompanyClaim.objects.filter(
+            status=CompanyClaim.Status.PENDING,
+            company__people__user=user,
+        )
+        .exclude(person__user=user)
+        .select_related("person", "company", "claimant_company")
+        .order_by("created_at", "pk")
+    )
+
+
+def company_claims_of_person(person_id: int) -> QuerySet[CompanyClaim]:
+    """A vendor's own claims that are not (yet) approved."""
+    return (
+        CompanyClaim.objects.filter(person_id=person_id)
+        .exclude(status=CompanyClaim.Status.APPROVED)
+        .select_related("company")
+        .order_by("created_at", "pk")
     )
 
 

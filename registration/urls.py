@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registration.views import staff, vendor
+from registration.views import claims, staff, vendor
 
 app_name = "registration"
 _s = "<slug:slug>/"
@@ -26,6 +26,8 @@ urlpatterns = [
     # Organisers
     path(f"{_s}registrations/", staff.registrations, name="registrations"),
     path(f"{_s}registrations/<int:pk>/decide/", staff.decide, name="decide"),
+    # Company claims (the seminar's organisers, or the claimed company's people)
+    path(f"{_s}company-claims/<int:pk>/decide/", claims.decide, name="claim_decide"),
     path(f"{_s}check-in/", staff.check_in_page, name="check_in"),
     path(f"{_s}check-in/scan/", staff.check_in_scan, name="check_in_scan"),
     path(f"{_s}check-in/count.json", staff.check_in_count, name="check_in_count"),

@@ -12,6 +12,7 @@ from registration import constants
 from registration.models import (
     AgencyConsent,
     Company,
+    CompanyClaim,
     ConsentEvent,
     EngagementEvent,
     Lead,
@@ -107,6 +108,8 @@ def _anonymise_person(person: Person, now) -> None:
             city="",
             ungm_number="",
         )
+    # A claim still waiting names the person to the company's members: it goes.
+    CompanyClaim.objects.filter(person=person, status=CompanyClaim.Status.PENDING).delete()
     registrations = Registration.objects.filter(person=person)
     for registration in registrations:
         consents_apply(

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from registration import constants, emails
 from registration.countrygroups import country_tags
-from registration.models import Company, Person, Registration
+from registration.models import Person, Registration
+from registration.services.company import company_for_registrant
 from registration.services.consent import consents_apply
 from registration.services.limits import email_link_rate_check
 from registration.services.reminders import reminders_schedule
@@ -155,47 +156,6 @@ def _person_user(person: Person) -> User:
     return person.user
 
 
-def _company_upsert(data: dict, person: Person | None) -> Company:
-    number = (data.get("national_registration_number") or "").strip()
-    company = None
-    if number:
-        company = (
-            Company.objects.select_for_update()
-            .filter(country=data["country"], national_registration_number=number)
-            .first()
-        )
-    elif person is not None and person.company_id:
-        current = person.company
-        if (current.country, current.legal_name.lower()) == (
-            data["country"],
-            data["legal_name"].lower(),
-        ):
-            company = current
-    company = company or Company()
-    _fill_company(company, data, number)
-    if company.pk is not None or not number:
-        company.save()
-        return company
-    try:
-        with transaction.atomic():
-            company.save()
-    except IntegrityError:
-        # A colleague registered the same firm at the same moment: update theirs.
-        company = Company.objects.select_for_update().get(
-            country=data["country"], national_registration_number=number
-        )
-        _fill_company(company, data, number)
-        company.save()
-    return company
-
-
-def _fill_company(company: Company, data: dict, number: str) -> None:
-    for field, value in data.items():
-        setattr(company, field, value)
-    company.national_registration_number = number
-    company.full_clean(validate_unique=False)
-
-
 def _locked_or_new_person(email: str, payload: dict) -> Person:
     """The person row for ``email``, locked; created if missing. Two first registrations
     with one address at the same moment meet at the unique index: the loser reads the
@@ -212,10 +172,10 @@ def _locked_or_new_person(email: str, payload: dict) -> Person:
         return Person.objects.select_for_update().get(email=email)
 
 
-def _person_upsert(payload: dict) -> Person:
+def _person_upsert(payload: dict, seminar: Seminar) -> Person:
     email = payload["email"].lower()
     person = _locked_or_new_person(email, payload)
-    company = _company_upsert(payload["company"], person)
+    company = company_for_registrant(data=payload["company"], person=person, seminar=seminar)
     person.company = company
     for field in ("full_name", "job_title", "phone", "preferred_language", "time_zone"):
         setattr(person, field, payload.get(field, ""))
@@ -276,7 +236,7 @@ def registration_apply(*, seminar: Seminar, payload: dict) -> Registration:
     mode = payload.get("attendance_mode") or allowed_modes(seminar)[0]
     if mode not in allowed_modes(seminar):
         raise ValidationError({"attendance_mode": _("This seminar has no such attendance mode.")})
-    person = _person_upsert(payload)
+    person = _person_upsert(payload, seminar)
     # Lock the seminar only now: everything before runs in parallel across vendors.
     seminar = _lock(seminar)
     registration = (

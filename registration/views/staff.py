@@ -1,7 +1,5 @@
 """Pages for organisers (approvals, check-in, exports, reach) and agencies (leads)."""
 
-import csv
-import io
 import tempfile
 
 from django.contrib.auth.decorators import login_required
@@ -20,7 +18,7 @@ from registration.charts import bar_chart
 from registration.forms import CheckInForm, ExportForm, LeadForm
 from registration.models import ExportLog, Registration
 from registration.services.consent import seminar_agencies
-from seminars import permissions
+from seminars import permissions, spreadsheets
 from seminars.models import Organization, Seminar
 from seminars.selectors import seminar_visible_or_404
 
@@ -62,6 +60,7 @@ def registrations(request, slug: str):
         {
             "seminar": seminar,
             "pending": pending,
+            "claims": selectors.company_claims_pending(seminar),
             "counts": [
                 (label, counts.get(value, 0)) for value, label in Registration.Status.choices
             ],
@@ -162,13 +161,17 @@ def _export_response(*, request, seminar, kind, fmt, header, rows, filters, colu
         return response
     # openpyxl needs a file to write a workbook; the response streams it back from disk.
     handle = tempfile.TemporaryFile(suffix=".xlsx")
-    exports.write_xlsx(header, rows, handle)
+    try:
+        exports.write_xlsx(header, rows, handle)
+    except BaseException:
+        handle.close()
+        raise
     handle.seek(0)
     return FileResponse(
         handle,
         as_attachment=True,
         filename=name,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=spreadsheets.XLSX_CONTENT_TYPE,
     )
 
 
@@ -367,18 +370,14 @@ def reach(request, slug: str):
 def reach_csv(request, slug: str):
     seminar = _managed(request, slug)
     report = selectors.reach_report(seminar)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["measure", "value", "count", "percent"])
-    writer.writerow(["total", "", report.total, 100 if report.total else 0])
-    for label, count, pct in report.shares:
-        writer.writerow(["share", label, count, pct])
-    for region, count in report.by_region:
-        writer.writerow(["region", region, count, ""])
-    for country, count in report.by_country:
-        writer.writerow(["country", country, count, ""])
-    for day, count in report.over_time:
-        writer.writerow(["registered_on", day, count, ""])
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    rows = [
+        ["measure", "value", "count", "percent"],
+        ["total", "", report.total, 100 if report.total else 0],
+        *(["share", label, count, pct] for label, count, pct in report.shares),
+        *(["region", region, count, ""] for region, count in report.by_region),
+        *(["country", country, count, ""] for country, count in report.by_country),
+        *(["registered_on", day, count, ""] for day, count in report.over_time),
+    ]
+    response = HttpResponse(spreadsheets.csv_bytes(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{seminar.slug}-reach.csv"'
     return response

@@ -196,6 +196,8 @@ def mine(request, slug: str):
             "join_url": links.join_url(registration, request),
             "calendar_url": links.calendar_url(registration, request),
             "webcal_url": links.webcal(links.calendar_url(registration, request)),
+            "own_claims": selectors.company_claims_of_person(registration.person_id),
+            "claims_to_decide": selectors.company_claims_for_member(request.user),
         },
     )
 

@@ -12,23 +12,15 @@ No contact details are exported: passing a vendor's details to an agency needs t
 consent, which the registration leads export handles.
 """
 
-import csv
-import io
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from seminars import permissions
+from seminars import permissions, spreadsheets
 from seminars.models import Question, Session
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-# A spreadsheet treats a cell starting with one of these as a formula (or as the start of
-# one, with DDE): prefix an apostrophe so it is shown as text (OWASP "CSV injection").
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_CONTENT_TYPE = spreadsheets.XLSX_CONTENT_TYPE
 
 
 @dataclass(frozen=True)
@@ -61,13 +53,6 @@ def exported_questions(*, session: Session, scope: ExportScope) -> QuerySet[Ques
         general = Q(addressed_agency__isnull=True, state__in=Question.PUBLIC_STATES)
         questions = questions.filter(own | general, merged_into__isnull=True)
     return questions.order_by("created_at", "pk")
-
-
-def neutralise(value: object) -> object:
-    """A cell value that no spreadsheet will run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
 
 
 def _asker(question: Question, scope: ExportScope) -> str:
@@ -107,7 +92,7 @@ def _yes_no(value: bool) -> str:
 
 
 def question_rows(*, session: Session, scope: ExportScope) -> list[list[object]]:
-    """The header and one row per question, already neutralised. One query for the rows."""
+    """The header and one row of plain values per question. One query for the rows."""
     zone = session.seminar.zone
     rows: list[list[object]] = [_header(session)]
     for question in exported_questions(session=session, scope=scope):
@@ -130,27 +115,17 @@ def question_rows(*, session: Session, scope: ExportScope) -> list[list[object]]
                 question.merged_into_id or "",
             ]
         )
-    return [[neutralise(value) for value in row] for row in rows]
+    return rows
 
 
 def as_csv(rows: list[list[object]]) -> bytes:
-    """UTF-8 with a byte-order mark, so that spreadsheet programs pick the right encoding."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerows(rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """UTF-8 with a byte-order mark, cells written by the project's one cell writer."""
+    return spreadsheets.csv_bytes(rows)
 
 
 def as_xlsx(rows: list[list[object]]) -> bytes:
-    """An XLSX workbook written in openpyxl's write-only mode (constant memory)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Questions")[:31])
-    for row in rows:
-        # XLSX cannot hold most control characters; CSV keeps them, so nothing is lost.
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """An XLSX workbook (openpyxl write-only mode), cells written by the one cell writer."""
+    return spreadsheets.xlsx_bytes(rows, title=_("Questions"))
 
 
 def faq_questions(*, session: Session) -> list[dict]:

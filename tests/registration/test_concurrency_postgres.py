@@ -133,6 +133,15 @@ def test_simultaneous_links_for_one_email_and_one_firm_make_one_record_each():
     assert Person.objects.filter(email="same@firm.example").count() == 1
     assert Registration.objects.filter(person__email="same@firm.example").count() == 8
     assert Registration.objects.filter(seminar=seminar).count() == 9
-    from registration.models import Company
+    from registration.models import Company, CompanyClaim
 
-    assert Company.objects.filter(national_registration_number="ONE-FIRM").count() == 1
+    # One company holds the number; whoever came second waits, on their own record, for a
+    # member or the organiser to confirm them (registration/services/company.py).
+    holder = Company.objects.get(national_registration_number="ONE-FIRM", is_claim=False)
+    members = set(holder.people.values_list("email", flat=True))
+    claims = CompanyClaim.objects.filter(company=holder)
+    assert len(members) == 1 and claims.count() == 8
+    assert {c.person.email for c in claims} | members == {"same@firm.example"} | {
+        f"colleague{i}@firm.example" for i in range(8)
+    }
+    assert all(c.claimant_company.is_claim for c in claims)

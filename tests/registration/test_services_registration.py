@@ -90,19 +90,22 @@ def test_re_registering_with_the_same_email_updates_and_never_duplicates(registe
     assert second.company.city == "Lalitpur"
 
 
-def test_company_is_shared_by_country_and_national_number(register):
+def test_company_is_matched_by_country_and_national_number_and_never_taken_over(register):
     a = register(company={"national_registration_number": "NP-123"})
     b = register(
         email="ram@kms.example",
         full_name="Ram",
         company={"national_registration_number": "NP-123", "legal_name": "KMS Pvt Ltd"},
     )
-    assert a.company_id == b.company_id
-    assert Company.objects.get().legal_name == "KMS Pvt Ltd"
+    # A second person with the same number keeps their own details until verified
+    # (tests/registration/test_company_claims.py); the first company is unchanged.
+    assert b.company_id != a.company_id and b.company.is_claim
+    assert Company.objects.get(pk=a.company_id).legal_name == "Kathmandu Medical Supplies Pvt Ltd"
+    assert b.company.claims.count() == 0 and a.company.claims.get().person == b.person
     c = register(
         email="x@other.example", company={"national_registration_number": "NP-123", "country": "KE"}
     )
-    assert c.company_id != a.company_id
+    assert c.company_id != a.company_id and not c.company.is_claim
 
 
 def test_closed_window_refuses_with_a_clear_message_and_saves_nothing(open_seminar, agencies):

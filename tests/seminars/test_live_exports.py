@@ -9,7 +9,6 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from seminars.live.exports import neutralise
 from seminars.models import Question, RoomDevice
 from tests import factories
 
@@ -130,7 +129,8 @@ def test_xlsx_export_has_the_same_rows_and_neutralised_formulas(client, room):
     assert xlsx_data[0] == csv_data[0]
     assert len(xlsx_data) == len(csv_data)
     rows = by_text(xlsx_data)
-    formula = '\'=HYPERLINK("http://evil.example","click")'
+    # Text in XLSX is typed as text: shown exactly as asked, without an apostrophe.
+    formula = '=HYPERLINK("http://evil.example","click")'
     assert formula in rows
     assert rows[formula]["Votes"] == 0  # numbers stay numbers in XLSX
     # openpyxl would store an unescaped "=…" string as a formula cell; it must be plain text.
@@ -185,24 +185,6 @@ def test_export_queries_do_not_grow_with_questions(client, room, fmt, django_ass
         )
     with django_assert_num_queries(6):
         client.get(export_url(room, fmt))
-
-
-@pytest.mark.parametrize(
-    "value, expected",
-    [
-        ("=1+1", "'=1+1"),
-        ("+33 1 23", "'+33 1 23"),
-        ("-2", "'-2"),
-        ("@SUM(A1)", "'@SUM(A1)"),
-        ("\tleading tab", "'\tleading tab"),
-        ("\rcarriage", "'\rcarriage"),
-        ("Plain question = fine", "Plain question = fine"),
-        (7, 7),
-        ("", ""),
-    ],
-)
-def test_neutralise_prefixes_formula_triggers_only(value, expected):
-    assert neutralise(value) == expected
 
 
 def test_csv_keeps_injection_and_non_latin_text_as_text(client, room):

@@ -1,0 +1,32 @@
+"""Deciding company claims: the seminar's organisers, or the people of the claimed company."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
+
+from registration.models import CompanyClaim
+from registration.permissions import can_decide_company_claim
+from registration.services.company import company_claim_decide
+from seminars import permissions
+from seminars.selectors import seminar_visible_or_404
+
+
+@login_required
+@require_POST
+def decide(request, slug: str, pk: int):
+    """``slug`` is the seminar whose page the decision was made on (for the way back)."""
+    seminar = seminar_visible_or_404(user=request.user, slug=slug)
+    claim = get_object_or_404(CompanyClaim.objects.select_related("seminar"), pk=pk)
+    if not can_decide_company_claim(request.user, claim):
+        raise PermissionDenied
+    try:
+        company_claim_decide(
+            claim=claim, approve=request.POST.get("decision") == "approve", by_user=request.user
+        )
+    except ValidationError as error:
+        return HttpResponse(" ".join(error.messages), status=409)
+    if permissions.can_manage_seminar(request.user, claim.seminar):
+        return redirect("registration:registrations", slug=claim.seminar.slug)
+    return redirect("registration:mine", slug=seminar.slug)
