@@ -9,15 +9,14 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402 - needs Django set up first
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402 - as above
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402 - as above
 
 from config.routing import websocket_urlpatterns  # noqa: E402 - as above
+from config.websocket_origin import SiteOriginValidator  # noqa: E402 - as above
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
+        # Scheme, host and port of the Origin, not the host alone (config/websocket_origin.py).
+        "websocket": SiteOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

@@ -143,3 +143,33 @@ _declare(
     "Minutes password sign-in stays paused after too many failures (each further try restarts).",
 )
 _declare("LOG_LEVEL", "INFO", "Root log level.")
+
+# --- Security headers and HTTPS (production only: each applies when DEBUG is false) ---
+_declare(
+    "SECURE_SSL_REDIRECT",
+    "true",
+    "With DEBUG false: redirect every plain-HTTP request to HTTPS.",
+)
+_declare(
+    "SECURE_HSTS_SECONDS",
+    "31536000",
+    "With DEBUG false: seconds browsers must use HTTPS only (Strict-Transport-Security); "
+    "0 sends no HSTS header.",
+)
+_declare(
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "true",
+    "HSTS covers every subdomain too (includeSubDomains).",
+)
+_declare(
+    "SECURE_HSTS_PRELOAD",
+    "false",
+    "Add `preload` to HSTS. Only once every subdomain serves HTTPS and the domain is to be "
+    "submitted to the browsers' preload list; hard to undo.",
+)
+_declare(
+    "SECURE_PROXY_SSL_HEADER",
+    "X-Forwarded-Proto",
+    "With DEBUG false: the header by which the reverse proxy says the request came over HTTPS "
+    "(value `https`); `off` when Daphne faces clients directly. The proxy must set or strip it.",
+)

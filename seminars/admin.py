@@ -1,6 +1,7 @@
 """The organiser back office: Django's admin, scoped to the seminars each organiser runs."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -62,6 +63,26 @@ class OrganizerScopedAdmin(admin.ModelAdmin):
             return queryset
         managed = permissions.managed_seminars(request.user).values("pk")
         return queryset.filter(**{f"{self.seminar_path}__in": managed})
+
+    def get_list_filter(self, request):
+        """A filter on a relation lists only what the organiser's own rows point to: Django's
+        plain filter would list every seminar, other organisers' drafts included."""
+        filters = super().get_list_filter(request)
+        if request.user.is_superuser:
+            return filters
+        return [self._scoped_list_filter(item) for item in filters]
+
+    def _scoped_list_filter(self, item):
+        if isinstance(item, str):
+            path, chosen = item, admin.RelatedFieldListFilter
+        elif isinstance(item, tuple | list):
+            path, chosen = item
+        else:
+            return item  # a SimpleListFilter decides its own choices (the admin tests walk them)
+        field = get_fields_from_path(self.model, path)[-1]
+        if field.is_relation and issubclass(chosen, admin.RelatedFieldListFilter):
+            return (path, admin.RelatedOnlyFieldListFilter)
+        return item
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if not request.user.is_superuser:

@@ -14,6 +14,7 @@ import boto3
 import pytest
 import requests
 
+from config import security
 from tests import factories
 from tests.browser import launch, require_chromium
 from tests.conftest import _service_missing
@@ -102,6 +103,13 @@ def s3_storage(settings, moto_endpoint, s3_client, tmp_path):
         },
     }
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    # As settings.py does for S3_ENDPOINT_URL: the browser may fetch from and upload to it.
+    settings.SECURE_CSP = security.content_security_policy(
+        site_url=settings.SITE_URL,
+        storage_origins=security.storage_origins(
+            backend="s3", endpoint_url=moto_endpoint, region=REGION
+        ),
+    )
     return bucket
 
 

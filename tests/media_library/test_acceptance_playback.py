@@ -89,12 +89,12 @@ def test_uploaded_processed_approved_video_plays_for_a_late_joiner_and_in_audio_
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.goto(url)
-        page.wait_for_function("document.querySelector('[data-media-player]')?.player")
+        page.wait_for_function("() => document.querySelector('[data-media-player]')?.player")
         assert _player_state(page)["phase"] == "premiere"
         page.get_by_role("button", name="Join the presentation").click()
         page.wait_for_function(
-            "(() => { const v = document.querySelector('[data-media-player] video');"
-            " return !v.paused && v.currentTime > 1; })()",
+            "() => { const v = document.querySelector('[data-media-player] video');"
+            " return !v.paused && v.currentTime > 1; }",
             timeout=30_000,
         )
         page.wait_for_timeout(1500)  # let drift correction settle
@@ -114,10 +114,10 @@ def test_uploaded_processed_approved_video_plays_for_a_late_joiner_and_in_audio_
 
         page.get_by_label("Low bandwidth: audio and slides only").check()
         page.wait_for_function(
-            "(() => { const r = document.querySelector('[data-media-player]');"
+            "() => { const r = document.querySelector('[data-media-player]');"
             " const v = r.querySelector('video');"
             " return r.dataset.mode === 'audio' && r.player.source === r.dataset.audio"
-            "   && !v.paused && v.readyState >= 2; })()",
+            "   && !v.paused && v.readyState >= 2; }",
             timeout=30_000,
         )
         before = _player_state(page)

@@ -46,7 +46,7 @@ def test_countdown_then_clock_event_starts_the_premiere_and_past_sessions_replay
 
     with browser_page() as page:
         page.goto(upcoming_url)
-        page.wait_for_function("document.querySelector('[data-media-player]')?.player")
+        page.wait_for_function("() => document.querySelector('[data-media-player]')?.player")
         assert _phase(page) == "before"
         countdown = page.inner_text("[data-status]")
         assert "starts in 00:01:" in countdown or "starts in 00:02:00" in countdown
@@ -56,13 +56,13 @@ def test_countdown_then_clock_event_starts_the_premiere_and_past_sessions_replay
             "document.dispatchEvent(new CustomEvent('openips:clock', {detail: {offsetMs: 125000}}))"
         )
         page.wait_for_function(
-            "document.querySelector('[data-media-player]').dataset.phase === 'premiere'"
+            "() => document.querySelector('[data-media-player]').dataset.phase === 'premiere'"
         )
         assert page.get_by_role("button", name="Join the presentation").is_visible()
         controls_in_premiere = page.evaluate("document.querySelector('video').controls")
 
         page.goto(finished_url)
-        page.wait_for_function("document.querySelector('[data-media-player]')?.player")
+        page.wait_for_function("() => document.querySelector('[data-media-player]')?.player")
         replay = (_phase(page), page.evaluate("document.querySelector('video').controls"))
     assert controls_in_premiere is False  # no seeking away from the shared point
     assert replay == ("replay", True)

@@ -222,11 +222,18 @@ def session_set_moderation(*, room: Room, viewer: Viewer, qa_moderated: object) 
 
 
 def _person_name(room: Room, key: str) -> str:
+    """The name moderators of this room already see for the key, or "" (the key alone).
+
+    Moderators see the author of every question asked in their room, hidden names included;
+    nobody else's name. Muting ``u<id>`` of someone who never asked here must not turn the
+    room into a directory of every account's full name.
+    """
     if key.startswith("u"):
         user = get_user_model().objects.filter(pk=int(key[1:])).first()
         if user is None:
             raise LiveError("not_found", _("Nobody with that key is known."))
-        return person_name(user)
+        asked_here = Question.objects.filter(session_id=room.session_id, author=user).exists()
+        return person_name(user) if asked_here else ""
     if not RoomDevice.objects.filter(session_id=room.session_id, device_id=key[1:]).exists():
         raise LiveError("not_found", _("Nobody with that key is known."))
     return ""
