@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from media_library import storage
+from media_library.services import bounds
 
 SLIDES_MAX_BYTES = 200 * 1024 * 1024
 CAPTIONS_MAX_BYTES = 2 * 1024 * 1024
@@ -120,6 +121,10 @@ def _validate_video(key: str, size: int, detected: str) -> dict:
         )
     if facts["duration"] <= 0:
         raise MediaRejectedError(_("The video has no duration; it may be damaged."))
+    try:
+        bounds.check_video_bounds(facts)
+    except bounds.VideoOutOfBoundsError as error:
+        raise MediaRejectedError(str(error)) from error
     return facts
 
 
@@ -179,15 +184,47 @@ def probe(locator: str) -> dict:
     video = next((s for s in streams if s.get("codec_type") == "video"), {})
     audio = next((s for s in streams if s.get("codec_type") == "audio"), {})
     fmt = data.get("format", {})
+    # The longer of what the container and the video stream claim: either may understate.
+    duration = max(_number(fmt.get("duration")), _number(video.get("duration")))
     return {
         "container": fmt.get("format_name", ""),
-        "duration": float(fmt.get("duration") or video.get("duration") or 0),
-        "bit_rate": int(fmt.get("bit_rate") or 0),
+        "duration": duration,
+        "bit_rate": int(_number(fmt.get("bit_rate"))),
         "video_codec": video.get("codec_name", ""),
-        "width": int(video.get("width") or 0),
-        "height": int(video.get("height") or 0),
+        "width": int(_number(video.get("width"))),
+        "height": int(_number(video.get("height"))),
+        "sample_aspect_ratio": video.get("sample_aspect_ratio") or "1:1",
+        "rotation": _rotation(video),
+        "frame_rate": _frame_rate(video, duration),
         "audio_codec": audio.get("codec_name", ""),
     }
+
+
+def _number(value) -> float:
+    try:
+        return float(value or 0)
+    except (TypeError, ValueError):
+        return 0.0  # "N/A" and the like: unknown
+
+
+def _rotation(video: dict) -> int:
+    """Degrees the player turns the picture (display matrix, or the older ``rotate`` tag)."""
+    for item in video.get("side_data_list") or []:
+        if "rotation" in item:
+            return int(_number(item["rotation"])) % 360
+    return int(_number((video.get("tags") or {}).get("rotate"))) % 360
+
+
+def _frame_rate(video: dict, duration: float) -> float:
+    """Average frames per second; from the frame count when the header has no average.
+
+    ``r_frame_rate`` is not used: for WebM it is the time base (often 1000), not a rate.
+    """
+    average = bounds.ratio(video.get("avg_frame_rate"))
+    if average:
+        return round(float(average), 3)
+    frames = _number(video.get("nb_frames"))
+    return round(frames / duration, 3) if frames and duration > 0 else 0.0
 
 
 def _validate_pdf(key: str, size: int, detected: str) -> dict:
