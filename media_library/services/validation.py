@@ -16,10 +16,10 @@ import webvtt
 from django.conf import settings
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
+from pypdf.errors import DependencyError, PyPdfError
 
 from media_library import storage
-from media_library.services import bounds
+from media_library.services import bounds, pdf_active
 
 SLIDES_MAX_BYTES = 200 * 1024 * 1024
 CAPTIONS_MAX_BYTES = 2 * 1024 * 1024
@@ -235,14 +235,46 @@ def _validate_pdf(key: str, size: int, detected: str) -> dict:
         path = Path(folder) / "slides.pdf"
         storage.download_to(key, path)
         try:
-            pages = len(PdfReader(path, strict=False).pages)
-        except (PdfReadError, ValueError, KeyError, TypeError) as error:
+            reader = PdfReader(path, strict=False)
+            _open_encrypted(reader)
+            pages = len(reader.pages)
+            found = pdf_active.active_content(reader)
+        except pdf_active.PdfTooComplexError as error:
+            raise MediaRejectedError(
+                _("The PDF has more than %(count)s objects; no slide deck needs that many.")
+                % {"count": pdf_active.MAX_OBJECTS}
+            ) from error
+        except (
+            PyPdfError,
+            DependencyError,
+            ValueError,
+            KeyError,
+            TypeError,
+            RecursionError,
+        ) as error:
             raise MediaRejectedError(
                 _("The PDF could not be read (%(reason)s).") % {"reason": str(error)[:200]}
             ) from error
     if pages == 0:
         raise MediaRejectedError(_("The PDF has no pages."))
+    if found:
+        raise MediaRejectedError(
+            _(
+                "The PDF contains %(found)s. Slides may not carry active content: export or "
+                "print them to PDF again without scripts, attachments or multimedia."
+            )
+            % {"found": ", ".join(found)}
+        )
     return {"pages": pages}
+
+
+def _open_encrypted(reader: PdfReader) -> None:
+    """A PDF anyone can open (empty user password) is read; one that needs a password is not:
+    it could not be checked, and attendees could not open it either."""
+    if reader.is_encrypted and not reader.decrypt(""):
+        raise MediaRejectedError(
+            _("The PDF is protected by a password; upload it without the password.")
+        )
 
 
 def _validate_webvtt(key: str, size: int, detected: str) -> dict:
