@@ -258,3 +258,14 @@ def test_ffmpeg_stops_at_the_duration_limit_and_caps_the_frame_rate(settings, sa
     assert 3.5 <= seconds <= 4.5  # the source lasts 12 s
     first = probe(str(tmp_path / "360" / "seg_00000.ts"))
     assert 0 < first["frame_rate"] <= 10  # the source has 25 frames per second
+
+
+def test_the_reason_is_given_in_the_uploader_s_language():
+    from django.utils import translation
+
+    with translation.override("fr"), pytest.raises(bounds.VideoOutOfBoundsError) as refused:
+        bounds.check_video_bounds(_facts(11520, 720))
+    assert str(refused.value).startswith("La vidéo fait 11520 × 720 pixels")
+    with translation.override("es"), pytest.raises(bounds.VideoOutOfBoundsError) as refused:
+        bounds.check_video_bounds(_facts(1280, 720, frame_rate=120.0))
+    assert "120.00 fotogramas por segundo" in str(refused.value)
