@@ -31,6 +31,12 @@ _TIMING = re.compile(
 )
 
 
+# What libavutil says when a frame is larger than -max_pixels allows (imgutils.c).
+_PAST_MAX_PIXELS = re.compile(
+    r"Picture size (?P<width>\d+)x(?P<height>\d+) exceeds specified max pixel count"
+)
+
+
 class MediaRejectedError(Exception):
     """A file that cannot be accepted; ``str()`` is the message for the uploader."""
 
@@ -163,10 +169,15 @@ def _check_mp4_boxes(key: str, size: int) -> None:
 
 
 def probe(locator: str) -> dict:
-    """Container, codecs, duration and size as ffprobe reads them."""
+    """Container, codecs, duration and size as ffprobe reads them.
+
+    ffprobe decodes a frame or two to learn the stream's parameters, so it gets the same
+    ``-max_pixels`` as ffmpeg: a 16384 × 16384 header cannot make it allocate gigabytes.
+    """
     command = [
         settings.FFPROBE_BINARY,
         *("-v", "error", "-print_format", "json", "-show_format", "-show_streams"),
+        *("-max_pixels", str(bounds.limits().pixels)),
         locator,
     ]
     try:
@@ -174,11 +185,7 @@ def probe(locator: str) -> dict:
     except FileNotFoundError as error:
         raise MediaRejectedError(_("ffprobe is not installed on the server.")) from error
     if result.returncode != 0:
-        reason = result.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["?"]
-        raise MediaRejectedError(
-            _("The video could not be read (%(reason)s); it may be damaged or truncated.")
-            % {"reason": reason[0].replace(locator, "file")[:200]}
-        )
+        _refuse_unreadable(result.stderr.decode(errors="replace"), locator)
     data = json.loads(result.stdout)
     streams = data.get("streams", [])
     video = next((s for s in streams if s.get("codec_type") == "video"), {})
@@ -198,6 +205,24 @@ def probe(locator: str) -> dict:
         "frame_rate": _frame_rate(video, duration),
         "audio_codec": audio.get("codec_name", ""),
     }
+
+
+def _refuse_unreadable(errors: str, locator: str) -> None:
+    """MediaRejectedError saying why ffprobe failed; a frame past the pixel limit is named as
+    such (its width × height), not as damage."""
+    too_large = _PAST_MAX_PIXELS.search(errors)
+    if too_large:
+        try:
+            bounds.check_video_bounds(
+                {"width": int(too_large["width"]), "height": int(too_large["height"])}
+            )
+        except bounds.VideoOutOfBoundsError as error:
+            raise MediaRejectedError(str(error)) from error
+    reason = errors.strip().splitlines()[-1:] or ["?"]
+    raise MediaRejectedError(
+        _("The video could not be read (%(reason)s); it may be damaged or truncated.")
+        % {"reason": reason[0].replace(locator, "file")[:200]}
+    )
 
 
 def _number(value) -> float:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from media_library.models import MediaAsset, UploadSession
 from media_library.services import bounds, processing
 from media_library.services.ffmpeg import hls_command, run_with_progress
-from media_library.services.validation import probe
+from media_library.services.validation import MediaRejectedError, probe
 from tests.media_library import helpers
 from tests.media_library.conftest import make_clip
 
@@ -269,3 +269,21 @@ def test_the_reason_is_given_in_the_uploader_s_language():
     with translation.override("es"), pytest.raises(bounds.VideoOutOfBoundsError) as refused:
         bounds.check_video_bounds(_facts(1280, 720, frame_rate=120.0))
     assert "120.00 fotogramas por segundo" in str(refused.value)
+
+
+def test_ffprobe_itself_is_bounded_and_its_refusal_names_the_size(
+    presenter_client, session_with_agency, local_storage, hd_mp4, settings
+):
+    """Contract with libavutil's "Picture size WxH exceeds specified max pixel count": if that
+    wording changes, this fails and validation._PAST_MAX_PIXELS needs the new one."""
+    settings.MEDIA_MAX_WIDTH, settings.MEDIA_MAX_HEIGHT = 640, 360
+    with pytest.raises(MediaRejectedError) as refused:
+        probe(str(hd_mp4))
+    assert str(refused.value) == (
+        "The video is 1280 × 720 pixels; the largest accepted is 640 × 360 (in either "
+        "orientation). Export it smaller."
+    )
+    answer = helpers.upload(presenter_client, session=session_with_agency, path=hd_mp4)
+    assert answer.status_code == 422
+    assert answer.json()["error"] == str(refused.value)
+    assert _nothing_left(local_storage)
