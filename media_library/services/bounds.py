@@ -73,9 +73,9 @@ def _clock(seconds: float) -> str:
     return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
 
 
-def check_video_bounds(facts: dict, bounds: Limits | None = None) -> None:
-    """VideoOutOfBoundsError unless the probed video fits every limit."""
-    bounds = bounds or limits()
+def check_video_bounds(facts: dict, within: Limits | None = None) -> None:
+    """VideoOutOfBoundsError unless the probed video fits every limit (the settings' by default)."""
+    bounds = within or limits()
     width, height = int(facts.get("width") or 0), int(facts.get("height") or 0)
     if width <= 0 or height <= 0:
         raise VideoOutOfBoundsError(_("The video's picture size could not be read."))
