@@ -1,6 +1,7 @@
 # OpenIPS: two commands on a fresh machine.
 #   make run   - .venv, install, migrate, demo data, Daphne on $(HOST):$(PORT) plus the task worker
 #   make test  - dev dependencies, ruff, the whole pytest suite
+#   make audit - installed packages against PyPI's advisories (AUDIT_STRICT=1: unchecked fails)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 VENV := .venv
@@ -8,7 +9,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint format bench clean python-check
+.PHONY: run test audit lint format bench clean python-check
 
 # First interpreter >= 3.12 among python3.13, python3.12, python3, then pyenv's versions.
 # pyenv shims for unselected versions fail when run, so each candidate is actually executed.
@@ -58,6 +59,11 @@ test: $(DEV_STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
+
+# Exit 1 on a known vulnerability; an advisory source out of reach only warns unless
+# AUDIT_STRICT=1 (tools/dependency_audit.py says why).
+audit: $(DEV_STAMP)
+	$(PY) -m tools.dependency_audit $(if $(filter 1 true yes,$(AUDIT_STRICT)),--strict)
 
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .

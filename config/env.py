@@ -142,6 +142,25 @@ _declare(
     "15",
     "Minutes password sign-in stays paused after too many failures (each further try restarts).",
 )
+# What an uploaded video may decode to (media_library/services/bounds.py): checked with
+# ffprobe before any frame is decoded. Deployment concerns: they trade what presenters may
+# send against the memory, CPU time and disk of the machine that transcodes.
+_declare(
+    "MEDIA_MAX_WIDTH",
+    "3840",
+    "Widest video frame accepted, in pixels (the longer side; portrait videos too).",
+)
+_declare(
+    "MEDIA_MAX_HEIGHT",
+    "2160",
+    "Highest video frame accepted, in pixels (the shorter side; portrait videos too).",
+)
+_declare(
+    "MEDIA_MAX_DURATION_SECONDS",
+    str(4 * 3600),
+    "Longest video accepted, in seconds (default 4 hours).",
+)
+_declare("MEDIA_MAX_FPS", "60", "Most frames per second a video may have.")
 _declare("LOG_LEVEL", "INFO", "Root log level.")
 
 # --- Security headers and HTTPS (production only: each applies when DEBUG is false) ---

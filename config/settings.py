@@ -248,6 +248,14 @@ MEDIA_LEASE_SECONDS = env.get_int("MEDIA_LEASE_SECONDS")
 FFMPEG_BINARY = env.get("FFMPEG_BINARY")
 FFPROBE_BINARY = env.get("FFPROBE_BINARY")
 
+# --- Upload bounds (issue 10, "uploads"): what an uploaded video may decode to. ---
+# Checked with ffprobe before processing; see media_library/services/bounds.py.
+MEDIA_MAX_WIDTH = env.get_int("MEDIA_MAX_WIDTH")
+MEDIA_MAX_HEIGHT = env.get_int("MEDIA_MAX_HEIGHT")
+MEDIA_MAX_DURATION_SECONDS = env.get_int("MEDIA_MAX_DURATION_SECONDS")
+MEDIA_MAX_FPS = env.get_int("MEDIA_MAX_FPS")
+# --- end of upload bounds ---
+
 
 def _mailer(url: str) -> dict:
     """Django 6.1 MAILERS entry from EMAIL_URL."""

@@ -17,6 +17,8 @@ from django.core import signing
 from django.core.files.storage import Storage, storages
 from django.urls import reverse
 
+from seminars.downloads import content_disposition
+
 STORAGE_ALIAS = "private_media"
 _TOKEN_SALT = "media_library.signed-file"
 CHUNK = 1024 * 1024
@@ -63,7 +65,7 @@ def signed_url(
     if is_s3() and not proxied:
         params = {"Bucket": s3_bucket(), "Key": key}
         if download_as:
-            params["ResponseContentDisposition"] = f'attachment; filename="{download_as}"'
+            params["ResponseContentDisposition"] = content_disposition(download_as)
         return s3_client().generate_presigned_url("get_object", Params=params, ExpiresIn=expires_in)
     token = signing.dumps(
         {"k": key, "x": int(time.time()) + expires_in, "d": download_as}, salt=_TOKEN_SALT

@@ -13,13 +13,14 @@ from scheduling.forms import PlannerForm, country_datalist
 from scheduling.heatmap import plan_context
 from scheduling.planner import PlannerError, plan_sessions
 from seminars import permissions, selectors
+from seminars.downloads import content_disposition
 
 CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 
 def _ics_response(body: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type=CALENDAR_CONTENT_TYPE)
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename, inline=True)
     # Feeds change when the agenda does; let clients and proxies keep them a little while.
     response["Cache-Control"] = "public, max-age=900"
     return response

@@ -11,11 +11,12 @@ from pathlib import Path
 
 from django.conf import settings
 
+from media_library.services import bounds
 from media_library.services.processing import (
     AUDIO_BITRATE,
     HEARTBEAT_SECONDS,
     SEGMENT_SECONDS,
-    Ladder,
+    Planned,
     ProcessingError,
 )
 
@@ -29,18 +30,37 @@ def _hls_output(folder: Path, name: str) -> list[str]:
     ]
 
 
-def hls_command(locator: str, folder: Path, ladder: Iterable[Ladder], *, has_audio: bool) -> list:
-    """One ffmpeg run reading the source once and writing every HLS rendition.
+def _bounded_input(locator: str) -> list[str]:
+    """Open the source so that it cannot decode to more than the limits, whatever ffprobe
+    was told: the decoder refuses larger frames (a size change mid-stream included), and
+    reading stops at the longest duration accepted."""
+    limits = bounds.limits()
+    return [
+        *("-max_pixels", str(limits.pixels)),
+        *("-t", str(limits.duration_seconds)),
+        *("-i", locator),
+    ]
+
+
+def _picture(width: int, height: int) -> str:
+    """Exactly this size with square pixels (autorotation has already turned the frame)."""
+    return f"scale={width}:{height},setsar=1"
+
+
+def hls_command(locator: str, folder: Path, plan: Iterable[Planned], *, has_audio: bool) -> list:
+    """One ffmpeg run reading the source once and writing every planned HLS rendition.
 
     H.264 (main profile) + AAC-LC in MPEG-TS segments: the codecs every HLS player and
     Debian's chromium (through hls.js and MSE) play; key frames forced on segment borders.
     """
     command = [settings.FFMPEG_BINARY, "-nostdin", "-y", "-v", "error", "-nostats"]
-    command += ["-progress", "pipe:1", "-i", locator]
-    for rung in ladder:
+    command += ["-progress", "pipe:1", *_bounded_input(locator)]
+    for item in plan:
+        rung = item.rung
         command += ["-map", "0:v:0"] + (["-map", "0:a:0"] if has_audio else [])
         command += [
-            *("-vf", f"scale=-2:{rung.height}", "-c:v", "libx264", "-preset", "veryfast"),
+            *("-vf", _picture(item.width, item.height), "-fpsmax", str(settings.MEDIA_MAX_FPS)),
+            *("-c:v", "libx264", "-preset", "veryfast"),
             *("-profile:v", "main", "-pix_fmt", "yuv420p", "-b:v", str(rung.video_bitrate)),
             *("-maxrate", str(int(rung.video_bitrate * 1.2))),
             *("-bufsize", str(rung.video_bitrate * 2)),
@@ -55,10 +75,11 @@ def hls_command(locator: str, folder: Path, ladder: Iterable[Ladder], *, has_aud
     return command
 
 
-def poster_command(locator: str, target: Path, at_seconds: float) -> list:
+def poster_command(locator: str, target: Path, at_seconds: float, size: tuple[int, int]) -> list:
     return [
         *(settings.FFMPEG_BINARY, "-nostdin", "-y", "-v", "error", "-ss", f"{at_seconds:.2f}"),
-        *("-i", locator, "-frames:v", "1", "-vf", "scale=-2:360", "-q:v", "4", str(target)),
+        *_bounded_input(locator),
+        *("-frames:v", "1", "-vf", _picture(*size), "-q:v", "4", str(target)),
     ]
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from media_library import storage
 from media_library.models import MediaAsset, Rendition
+from media_library.services import bounds, validation
 from media_library.services.review import presentation_refresh_status
 from seminars import permissions
 
@@ -32,17 +33,45 @@ ABANDONED_REASON = (
 
 @dataclass(frozen=True)
 class Ladder:
+    """One rung: the box its picture is fitted into (never enlarged), and its bitrates."""
+
     kind: str
     folder: str
+    width: int
     height: int
     video_bitrate: int
     audio_bitrate: int
 
 
 LADDER = (
-    Ladder(Rendition.Kind.HLS_360, "360", 360, 700_000, 96_000),
-    Ladder(Rendition.Kind.HLS_720, "720", 720, 2_200_000, 128_000),
+    Ladder(Rendition.Kind.HLS_360, "360", 640, 360, 700_000, 96_000),
+    Ladder(Rendition.Kind.HLS_720, "720", 1280, 720, 2_200_000, 128_000),
 )
+POSTER_BOX = (640, 360)
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A rung as this video gets it: the exact picture size ffmpeg writes."""
+
+    rung: Ladder
+    width: int
+    height: int
+
+
+def renditions_plan(facts: dict) -> list[Planned]:
+    """The rungs this video gets: each fitted into its box without enlarging the source; a rung
+    that would come out the same size as a smaller one is skipped (a 640 × 360 source gets one
+    360p rendition, not a second copy labelled 720p). The smallest rung is always made."""
+    plan: list[Planned] = []
+    for rung in LADDER:
+        width, height = bounds.fit(facts, rung.width, rung.height)
+        if plan and (plan[-1].width, plan[-1].height) == (width, height):
+            continue
+        plan.append(Planned(rung, width, height))
+    return plan
+
+
 AUDIO_BITRATE = 64_000
 SEGMENT_SECONDS = 4
 CONTENT_TYPES = {
@@ -184,31 +213,47 @@ def _finish(asset: MediaAsset, outputs: list[dict]) -> MediaAsset:
     return asset
 
 
-def _scaled_width(asset: MediaAsset, height: int) -> int:
-    source_w, source_h = asset.probe.get("width") or 16, asset.probe.get("height") or 9
-    return int(round(source_w * height / source_h / 2) * 2)
+def _probe_within_bounds(asset: MediaAsset, locator: str) -> dict:
+    """Probe the stored file again and check it against today's limits, before any decoding.
+
+    Again, because the limits may have been lowered since the upload, and a version accepted
+    before they existed must not reach ffmpeg unchecked. ProcessingError if out of bounds.
+    """
+    try:
+        facts = validation.probe(locator)
+        bounds.check_video_bounds(facts)
+    except (validation.MediaRejectedError, bounds.VideoOutOfBoundsError) as error:
+        raise ProcessingError(str(error)) from error
+    MediaAsset.objects.filter(pk=asset.pk).update(probe=facts)
+    asset.probe = facts
+    return facts
 
 
 def _transcode(asset: MediaAsset, folder: Path) -> list[dict]:
     """Run ffmpeg once for all HLS renditions, then once for the poster."""
     from media_library.services.ffmpeg import hls_command, poster_command, run_with_progress
 
-    has_audio = bool(asset.probe.get("audio_codec"))
     locator = storage.input_locator(asset.storage_key)
-    command = hls_command(locator, folder, LADDER, has_audio=has_audio)
+    facts = _probe_within_bounds(asset, locator)
+    has_audio = bool(facts.get("audio_codec"))
+    plan = renditions_plan(facts)
+    command = hls_command(locator, folder, plan, has_audio=has_audio)
     duration = asset.duration_seconds or 1.0
     run_with_progress(command, duration, lambda share: _heartbeat(asset, int(share * 90)))
     poster_at = min(1.0, duration / 2)
-    run_with_progress(poster_command(locator, folder / "poster.jpg", poster_at), 1, None)
+    poster_size = bounds.fit(facts, *POSTER_BOX)
+    run_with_progress(
+        poster_command(locator, folder / "poster.jpg", poster_at, poster_size), 1, None
+    )
     outputs = [
         {
-            "kind": rung.kind,
-            "storage_key": f"{rung.folder}/index.m3u8",
-            "bandwidth": rung.video_bitrate + (rung.audio_bitrate if has_audio else 0),
-            "width": _scaled_width(asset, rung.height),
-            "height": rung.height,
+            "kind": item.rung.kind,
+            "storage_key": f"{item.rung.folder}/index.m3u8",
+            "bandwidth": item.rung.video_bitrate + (item.rung.audio_bitrate if has_audio else 0),
+            "width": item.width,
+            "height": item.height,
         }
-        for rung in LADDER
+        for item in plan
     ]
     if has_audio:
         outputs.append(

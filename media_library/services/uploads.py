@@ -6,6 +6,7 @@ Flow: ``upload_start`` → parts (``upload_presign_parts``) or chunks (``upload_
 """
 
 import math
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import BinaryIO
@@ -22,6 +23,7 @@ from media_library.models import MediaAsset, Presentation, UploadSession
 from media_library.services.review import presentation_refresh_status
 from media_library.services.validation import MediaRejectedError, max_bytes, validate_asset
 from seminars import permissions
+from seminars.downloads import clean_text_line, safe_filename
 from seminars.models import Organization, Session
 
 MIN_PART = 8 * 1024 * 1024
@@ -72,6 +74,15 @@ def _validate_start(*, kind: str, language: str, title: str, size: int) -> None:
         raise ValidationError(errors)
 
 
+def _original_filename(filename: str, *, kind: str) -> str:
+    """The last path component (Windows browsers once sent ``C:\\…``), made safe to store.
+
+    Kept for the record (the admin shows it); the storage key never derives from it.
+    """
+    last = re.split(r"[/\\]", filename)[-1]
+    return safe_filename(last, default=f"{kind}{_EXTENSIONS[kind]}")
+
+
 @transaction.atomic
 def upload_start(
     *,
@@ -89,6 +100,7 @@ def upload_start(
     Side effects: creates an S3 multipart upload, or an empty temporary file on disk.
     """
     agency = _upload_agency(user=user, session=session, agency_id=agency_id)
+    title = clean_text_line(title, max_length=200)
     _validate_start(kind=kind, language=language, title=title, size=size)
     presentation, _created = Presentation.objects.get_or_create(
         session=session, agency=agency, defaults={"title": session.title, "language": language}
@@ -98,9 +110,9 @@ def upload_start(
         presentation=presentation,
         kind=kind,
         language=language,
-        title=title.strip()[:200],
+        title=title,
         version=(latest["v"] or 0) + 1,
-        original_filename=Path(filename).name[:255],
+        original_filename=_original_filename(filename, kind=kind),
         size_bytes=size,
         created_by=user,
     )

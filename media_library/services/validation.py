@@ -16,9 +16,10 @@ import webvtt
 from django.conf import settings
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
+from pypdf.errors import DependencyError, PyPdfError
 
 from media_library import storage
+from media_library.services import bounds, pdf_active
 
 SLIDES_MAX_BYTES = 200 * 1024 * 1024
 CAPTIONS_MAX_BYTES = 2 * 1024 * 1024
@@ -27,6 +28,12 @@ _MP4_BRANDS_QUICKTIME = {b"qt  "}
 _TIMING = re.compile(
     r"^(?:\d{2,}:)?[0-5]\d:[0-5]\d\.\d{3}[ \t]+-->[ \t]+(?:\d{2,}:)?[0-5]\d:[0-5]\d\.\d{3}"
     r"(?:[ \t]+.*)?$"
+)
+
+
+# What libavutil says when a frame is larger than -max_pixels allows (imgutils.c).
+_PAST_MAX_PIXELS = re.compile(
+    r"Picture size (?P<width>\d+)x(?P<height>\d+) exceeds specified max pixel count"
 )
 
 
@@ -120,6 +127,10 @@ def _validate_video(key: str, size: int, detected: str) -> dict:
         )
     if facts["duration"] <= 0:
         raise MediaRejectedError(_("The video has no duration; it may be damaged."))
+    try:
+        bounds.check_video_bounds(facts)
+    except bounds.VideoOutOfBoundsError as error:
+        raise MediaRejectedError(str(error)) from error
     return facts
 
 
@@ -158,10 +169,15 @@ def _check_mp4_boxes(key: str, size: int) -> None:
 
 
 def probe(locator: str) -> dict:
-    """Container, codecs, duration and size as ffprobe reads them."""
+    """Container, codecs, duration and size as ffprobe reads them.
+
+    ffprobe decodes a frame or two to learn the stream's parameters, so it gets the same
+    ``-max_pixels`` as ffmpeg: a 16384 × 16384 header cannot make it allocate gigabytes.
+    """
     command = [
         settings.FFPROBE_BINARY,
         *("-v", "error", "-print_format", "json", "-show_format", "-show_streams"),
+        *("-max_pixels", str(bounds.limits().pixels)),
         locator,
     ]
     try:
@@ -169,25 +185,71 @@ def probe(locator: str) -> dict:
     except FileNotFoundError as error:
         raise MediaRejectedError(_("ffprobe is not installed on the server.")) from error
     if result.returncode != 0:
-        reason = result.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["?"]
-        raise MediaRejectedError(
-            _("The video could not be read (%(reason)s); it may be damaged or truncated.")
-            % {"reason": reason[0].replace(locator, "file")[:200]}
-        )
+        _refuse_unreadable(result.stderr.decode(errors="replace"), locator)
     data = json.loads(result.stdout)
     streams = data.get("streams", [])
     video = next((s for s in streams if s.get("codec_type") == "video"), {})
     audio = next((s for s in streams if s.get("codec_type") == "audio"), {})
     fmt = data.get("format", {})
+    # The longer of what the container and the video stream claim: either may understate.
+    duration = max(_number(fmt.get("duration")), _number(video.get("duration")))
     return {
         "container": fmt.get("format_name", ""),
-        "duration": float(fmt.get("duration") or video.get("duration") or 0),
-        "bit_rate": int(fmt.get("bit_rate") or 0),
+        "duration": duration,
+        "bit_rate": int(_number(fmt.get("bit_rate"))),
         "video_codec": video.get("codec_name", ""),
-        "width": int(video.get("width") or 0),
-        "height": int(video.get("height") or 0),
+        "width": int(_number(video.get("width"))),
+        "height": int(_number(video.get("height"))),
+        "sample_aspect_ratio": video.get("sample_aspect_ratio") or "1:1",
+        "rotation": _rotation(video),
+        "frame_rate": _frame_rate(video, duration),
         "audio_codec": audio.get("codec_name", ""),
     }
+
+
+def _refuse_unreadable(errors: str, locator: str) -> None:
+    """MediaRejectedError saying why ffprobe failed; a frame past the pixel limit is named as
+    such (its width × height), not as damage."""
+    too_large = _PAST_MAX_PIXELS.search(errors)
+    if too_large:
+        try:
+            bounds.check_video_bounds(
+                {"width": int(too_large["width"]), "height": int(too_large["height"])}
+            )
+        except bounds.VideoOutOfBoundsError as error:
+            raise MediaRejectedError(str(error)) from error
+    reason = errors.strip().splitlines()[-1:] or ["?"]
+    raise MediaRejectedError(
+        _("The video could not be read (%(reason)s); it may be damaged or truncated.")
+        % {"reason": reason[0].replace(locator, "file")[:200]}
+    )
+
+
+def _number(value) -> float:
+    try:
+        return float(value or 0)
+    except (TypeError, ValueError):
+        return 0.0  # "N/A" and the like: unknown
+
+
+def _rotation(video: dict) -> int:
+    """Degrees the player turns the picture (display matrix, or the older ``rotate`` tag)."""
+    for item in video.get("side_data_list") or []:
+        if "rotation" in item:
+            return int(_number(item["rotation"])) % 360
+    return int(_number((video.get("tags") or {}).get("rotate"))) % 360
+
+
+def _frame_rate(video: dict, duration: float) -> float:
+    """Average frames per second; from the frame count when the header has no average.
+
+    ``r_frame_rate`` is not used: for WebM it is the time base (often 1000), not a rate.
+    """
+    average = bounds.ratio(video.get("avg_frame_rate"))
+    if average:
+        return round(float(average), 3)
+    frames = _number(video.get("nb_frames"))
+    return round(frames / duration, 3) if frames and duration > 0 else 0.0
 
 
 def _validate_pdf(key: str, size: int, detected: str) -> dict:
@@ -198,14 +260,46 @@ def _validate_pdf(key: str, size: int, detected: str) -> dict:
         path = Path(folder) / "slides.pdf"
         storage.download_to(key, path)
         try:
-            pages = len(PdfReader(path, strict=False).pages)
-        except (PdfReadError, ValueError, KeyError, TypeError) as error:
+            reader = PdfReader(path, strict=False)
+            _open_encrypted(reader)
+            pages = len(reader.pages)
+            found = pdf_active.active_content(reader)
+        except pdf_active.PdfTooComplexError as error:
+            raise MediaRejectedError(
+                _("The PDF has more than %(count)s objects; no slide deck needs that many.")
+                % {"count": pdf_active.MAX_OBJECTS}
+            ) from error
+        except (
+            PyPdfError,
+            DependencyError,
+            ValueError,
+            KeyError,
+            TypeError,
+            RecursionError,
+        ) as error:
             raise MediaRejectedError(
                 _("The PDF could not be read (%(reason)s).") % {"reason": str(error)[:200]}
             ) from error
     if pages == 0:
         raise MediaRejectedError(_("The PDF has no pages."))
+    if found:
+        raise MediaRejectedError(
+            _(
+                "The PDF contains %(found)s. Slides may not carry active content: export or "
+                "print them to PDF again without scripts, attachments or multimedia."
+            )
+            % {"found": ", ".join(found)}
+        )
     return {"pages": pages}
+
+
+def _open_encrypted(reader: PdfReader) -> None:
+    """A PDF anyone can open (empty user password) is read; one that needs a password is not:
+    it could not be checked, and attendees could not open it either."""
+    if reader.is_encrypted and not reader.decrypt(""):
+        raise MediaRejectedError(
+            _("The PDF is protected by a password; upload it without the password.")
+        )
 
 
 def _validate_webvtt(key: str, size: int, detected: str) -> dict:

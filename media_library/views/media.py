@@ -26,6 +26,7 @@ from media_library.models import MediaAsset, Presentation
 from media_library.services import processing, review, watch
 from media_library.services.engagement import engagement_report
 from media_library.views._common import error_response, json_body
+from seminars.downloads import content_disposition, safe_filename
 
 PLAYLIST_MAX_BYTES = 2 * 1024 * 1024
 
@@ -50,7 +51,9 @@ def signed_file(request, token: str):
     response["Content-Length"] = str(size)
     response["Cache-Control"] = "private, max-age=300"
     if payload.get("d"):
-        response["Content-Disposition"] = f'attachment; filename="{payload["d"]}"'
+        # Built here from the token, never stored as a header: tokens signed before names
+        # were sanitised still yield a header that cannot be split.
+        response["Content-Disposition"] = content_disposition(str(payload["d"]))
     return response
 
 
@@ -178,7 +181,7 @@ def slides_download(request, pk: int):
         raise Http404
     if request.user.is_authenticated:
         engagement_report(user=request.user, presentation=asset.presentation, kind="slides")
-    name = f"{asset.title or 'slides'}.pdf".replace('"', "")
+    name = safe_filename(f"{asset.title or 'slides'}.pdf", default="slides.pdf")
     return HttpResponseRedirect(storage.signed_url(asset.storage_key, download_as=name))
 
 

@@ -19,6 +19,7 @@ from registration.forms import CheckInForm, ExportForm, LeadForm
 from registration.models import ExportLog, Registration
 from registration.services.consent import seminar_agencies
 from seminars import permissions, spreadsheets
+from seminars.downloads import content_disposition
 from seminars.models import Organization, Seminar
 from seminars.selectors import seminar_visible_or_404
 
@@ -157,7 +158,7 @@ def _export_response(*, request, seminar, kind, fmt, header, rows, filters, colu
         response = StreamingHttpResponse(
             exports.iter_csv(header, rows), content_type="text/csv; charset=utf-8"
         )
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["Content-Disposition"] = content_disposition(name)
         return response
     # openpyxl needs a file to write a workbook; the response streams it back from disk.
     handle = tempfile.TemporaryFile(suffix=".xlsx")
@@ -167,12 +168,14 @@ def _export_response(*, request, seminar, kind, fmt, header, rows, filters, colu
         handle.close()
         raise
     handle.seek(0)
-    return FileResponse(
+    response = FileResponse(
         handle,
         as_attachment=True,
         filename=name,
         content_type=spreadsheets.XLSX_CONTENT_TYPE,
     )
+    response["Content-Disposition"] = content_disposition(name)  # the project's one builder
+    return response
 
 
 FORMATS = {"csv", "xlsx"}
@@ -379,5 +382,5 @@ def reach_csv(request, slug: str):
         *(["registered_on", day, count, ""] for day, count in report.over_time),
     ]
     response = HttpResponse(spreadsheets.csv_bytes(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{seminar.slug}-reach.csv"'
+    response["Content-Disposition"] = content_disposition(f"{seminar.slug}-reach.csv")
     return response

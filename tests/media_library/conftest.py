@@ -163,6 +163,26 @@ def sample_mp4(media_dir) -> Path:
 
 
 @pytest.fixture(scope="session")
+def hd_mp4(media_dir) -> Path:
+    """Large enough for every rung of the ladder (renditions are never enlarged)."""
+    return make_video(media_dir / "hd.mp4", seconds=12, size="1280x720")
+
+
+def make_clip(target: Path, source: str, *extra: str) -> Path:
+    """A silent clip from a lavfi ``source``, H.264 in MP4, made in well under a second."""
+    subprocess.run(
+        [
+            _ffmpeg(),
+            *("-nostdin", "-y", "-v", "error", "-f", "lavfi", "-i", source),
+            *("-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", *extra),
+            str(target),
+        ],
+        check=True,
+    )
+    return target
+
+
+@pytest.fixture(scope="session")
 def premiere_mp4(media_dir) -> Path:
     """Long enough that a late joiner is still inside the premiere when checked."""
     return make_video(media_dir / "premiere.mp4", seconds=24)

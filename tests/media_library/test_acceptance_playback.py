@@ -72,7 +72,9 @@ def test_uploaded_processed_approved_video_plays_for_a_late_joiner_and_in_audio_
     video.refresh_from_db()
     assert video.status == "ready", video.failure_reason
     keys = [o["Key"] for o in s3_client.list_objects_v2(Bucket=s3_storage)["Contents"]]
-    assert any(k.endswith("/out/720/index.m3u8") for k in keys)
+    # A 320 × 180 source gets one rendition at its own size (renditions are never enlarged).
+    assert any(k.endswith("/out/360/index.m3u8") for k in keys)
+    assert not any("/out/720/" in k for k in keys)
     for asset in MediaAsset.objects.all():
         review.asset_approve(asset=asset, user=organizer)
 

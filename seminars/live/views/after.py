@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
+from seminars.downloads import content_disposition
 from seminars.live import exports
 from seminars.live.services import session_set_faq_published
 from seminars.live.views.common import get_visible_session, moderator_session_or_login, url_for
@@ -28,7 +29,7 @@ def _export(request: HttpRequest, slug: str, session_id: int, *, fmt: str):
     else:
         response = HttpResponse(exports.as_xlsx(rows), content_type=exports.XLSX_CONTENT_TYPE)
         filename += ".xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename)
     response["Cache-Control"] = "private, no-store"
     return response
 
