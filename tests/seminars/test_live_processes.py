@@ -47,18 +47,17 @@ def join(room_data, user, process: uuid.UUID) -> uuid.UUID:
     return tab
 
 
-def beat_ago(process: uuid.UUID, seconds: float) -> None:
-    LiveProcess.objects.filter(pk=process).update(
-        beat_at=timezone.now() - timedelta(seconds=seconds)
-    )
+def beat_ago(process: uuid.UUID, seconds: float, now=None) -> None:
+    now = now or timezone.now()
+    LiveProcess.objects.filter(pk=process).update(beat_at=now - timedelta(seconds=seconds))
 
 
-def stay_began_ago(user, seconds: float) -> None:
-    began = timezone.now() - timedelta(seconds=seconds)
+def stay_began_ago(user, seconds: float, now=None) -> None:
+    began = (now or timezone.now()) - timedelta(seconds=seconds)
     Attendance.objects.filter(user=user).update(present_since=began, first_joined_at=began)
 
 
-@pytest.mark.parametrize(("beat_seconds_ago", "counted"), [(0, True), (5, True), (7, False)])
+@pytest.mark.parametrize(("beat_seconds_ago", "counted"), [(0, True), (4, True), (8, False)])
 def test_a_process_s_connections_count_until_it_misses_the_window(
     room_data, settings, beat_seconds_ago, counted
 ):
@@ -95,9 +94,10 @@ def test_sweep_closes_a_dead_process_s_connections_at_its_last_beat(room_data):
     join(room_data, room_data.vendor, crashed)
     join(room_data, room_data.vendor, crashed)
     join(room_data, room_data.vendor2, alive)
-    stay_began_ago(room_data.vendor, 600)
-    stay_began_ago(room_data.vendor2, 600)
-    beat_ago(crashed, 300)
+    now = timezone.now()
+    stay_began_ago(room_data.vendor, 600, now)
+    stay_began_ago(room_data.vendor2, 600, now)
+    beat_ago(crashed, 300, now)
     last_beat = LiveProcess.objects.get(pk=crashed).beat_at
 
     assert processes_sweep() == 2
@@ -115,11 +115,28 @@ def test_sweep_closes_a_dead_process_s_connections_at_its_last_beat(room_data):
     assert processes_sweep() == 0
 
 
+def test_sweep_in_batches_closes_every_stay(room_data, monkeypatch):
+    from seminars.live.services import processes
+
+    monkeypatch.setattr(processes, "_BATCH", 1)
+    crashed = server_process()
+    people = (room_data.vendor, room_data.vendor2, room_data.vendor3)
+    for person in people:
+        join(room_data, person, crashed)
+    now = timezone.now()
+    Attendance.objects.update(present_since=now - timedelta(seconds=100))
+    LiveProcess.objects.filter(pk=crashed).update(beat_at=now - timedelta(seconds=40))
+    assert processes_sweep() == 3
+    assert [a.seconds_present for a in Attendance.objects.order_by("pk")] == [60, 60, 60]
+    assert not Attendance.objects.filter(present_since__isnull=False).exists()
+
+
 def test_a_person_back_on_another_process_before_the_sweep_has_both_stays_right(room_data):
     crashed, restarted = server_process(), server_process()
     join(room_data, room_data.vendor, crashed)
-    stay_began_ago(room_data.vendor, 600)
-    beat_ago(crashed, 300)
+    now = timezone.now()
+    stay_began_ago(room_data.vendor, 600, now)
+    beat_ago(crashed, 300, now)
 
     tab = join(room_data, room_data.vendor, restarted)
     back = Attendance.objects.get(user=room_data.vendor)
@@ -139,8 +156,9 @@ def test_leaving_the_last_live_tab_closes_the_stay_now_despite_dead_rows(room_da
     crashed, alive = server_process(), server_process()
     join(room_data, room_data.vendor, crashed)
     tab = join(room_data, room_data.vendor, alive)
-    stay_began_ago(room_data.vendor, 600)
-    beat_ago(crashed, 300)
+    now = timezone.now()
+    stay_began_ago(room_data.vendor, 600, now)
+    beat_ago(crashed, 300, now)
 
     attendance_leave(connection_id=tab)
     left = Attendance.objects.get(user=room_data.vendor)
@@ -153,8 +171,9 @@ def test_leaving_the_last_live_tab_closes_the_stay_now_despite_dead_rows(room_da
 def test_orphans_are_swept_as_of_their_opening_and_young_ones_are_kept(room_data):
     gone = uuid.uuid4()  # a process whose row a sweep deleted while it opened these
     old, young = join(room_data, room_data.vendor, gone), join(room_data, room_data.vendor2, gone)
-    stay_began_ago(room_data.vendor, 600)
-    LiveConnection.objects.filter(pk=old).update(opened_at=timezone.now() - timedelta(seconds=60))
+    now = timezone.now()
+    stay_began_ago(room_data.vendor, 600, now)
+    LiveConnection.objects.filter(pk=old).update(opened_at=now - timedelta(seconds=60))
 
     assert processes_sweep() == 0  # orphans only when asked
     assert processes_sweep(orphans=True) == 1

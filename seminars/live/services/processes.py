@@ -95,23 +95,20 @@ def _attendance_ids(connections: QuerySet) -> list[int]:
 
 def _close(connections: QuerySet, until: dict[int, datetime], now: datetime) -> int:
     """Delete these connections, then close each stay left without a live connection."""
-    if not until:
-        return 0
-    swept = connections.delete()[0]
+    swept = 0
     for batch in itertools.batched(sorted(until), _BATCH):
-        # Locked first, read after: a person reconnecting right now either committed their
-        # new connection before this lock (and the read below sees it) or waits for it.
-        stays = list(
-            Attendance.objects.select_for_update()
-            .filter(pk__in=batch, present_since__isnull=False)
-            .order_by("pk")
-        )
+        # The people's attendances are locked before their connection rows, in the order
+        # a socket closing takes them (no deadlock with it); and read after: a person
+        # reconnecting right now either committed their new connection before this lock
+        # (and the read below sees it) or waits for it.
+        stays = list(Attendance.objects.select_for_update().filter(pk__in=batch).order_by("pk"))
+        swept += connections.filter(attendance_id__in=batch).delete()[0]
         alive = set(
             connections_alive(LiveConnection.objects.filter(attendance_id__in=batch), now)
             .values_list("attendance_id", flat=True)
             .distinct()
         )
-        closed = [stay for stay in stays if stay.pk not in alive]
+        closed = [s for s in stays if s.present_since is not None and s.pk not in alive]
         for stay in closed:
             close_stay(stay, until[stay.pk])
         Attendance.objects.bulk_update(
