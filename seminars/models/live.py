@@ -305,7 +305,7 @@ class LiveConnection(models.Model):
 
     Not a foreign key on purpose: a sweep deletes a dead process's row before its
     connections, and a socket that a wrongly swept process opens at that instant must not
-    fail on a constraint (``connections_sweep`` treats such a row as an orphan).
+    fail on a constraint (``processes_sweep`` treats such a row as an orphan).
     """
 
     id = models.UUIDField(primary_key=True)
