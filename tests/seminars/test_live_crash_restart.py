@@ -109,11 +109,19 @@ async def _scenario(port: int, session_id: int, cookie: str, crash, restart) -> 
     # While the new process holds the tabs (and so beats), it sweeps the crashed one's rows,
     # once it has beaten for a whole window itself.
     swept = await asyncio.to_thread(_wait_for, lambda: _swept(crashed))
+    stay = await asyncio.to_thread(_attendance, session_id)  # before the tabs close
     for tab in tabs:
         with contextlib.suppress(Exception):
             await tab.ws.close()
     return {"crashed": crashed, "listening": listening, "seconds": seconds, "codes": codes,
-            "swept": swept}  # fmt: skip
+            "swept": swept, "stay": stay}  # fmt: skip
+
+
+def _attendance(session_id: int) -> Attendance:
+    try:
+        return Attendance.objects.get(session_id=session_id)
+    finally:
+        connection.close()
 
 
 def _swept(process_id) -> bool:
@@ -172,9 +180,11 @@ def test_five_tabs_are_back_within_15_s_of_a_restart_after_kill_9(room_data_comm
     # last beat, before the kill.
     assert result["swept"]
     assert not LiveProcess.objects.filter(pk=result["crashed"]).exists()
-    attendance = Attendance.objects.get(session=room.session, user=room.vendor)
-    assert attendance.joins == 2
-    assert attendance.last_left_at.timestamp() <= killed["at"]
+    stay = result["stay"]
+    assert stay.user_id == room.vendor.pk
+    assert stay.joins == 2
+    assert stay.last_left_at.timestamp() <= killed["at"]
+    assert stay.present_since.timestamp() > killed["at"]  # the new stay, open
 
 
 @pytest.fixture
