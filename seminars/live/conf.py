@@ -23,9 +23,12 @@ DEFAULTS: dict[str, object] = {
     # Keep the garbage collector's full passes off the sockets a process holds
     # (seminars/live/gcpolicy.py); tests turn it off.
     "LIVE_GC_FREEZE": True,
-    # A connection not refreshed for this long belongs to a process that died.
-    "LIVE_CONNECTION_STALE_AFTER": 90,
-    "LIVE_CONNECTION_TOUCH_INTERVAL": 30.0,
+    # Every process holding sockets beats this often (one UPDATE of its LiveProcess row)...
+    "LIVE_PROCESS_HEARTBEAT_INTERVAL": 2.0,
+    # ...and one that has not beaten for this long is dead: its connections stop counting
+    # towards LIVE_MAX_CONNECTIONS_PER_PERSON and are swept. Three missed beats, so that a
+    # busy moment is not taken for a crash; a restart frees the tabs within 10 s.
+    "LIVE_PROCESS_DEAD_AFTER": 6.0,
 }
 
 MAX_FRAME_BYTES = 8 * 1024

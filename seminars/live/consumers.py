@@ -18,10 +18,10 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from seminars.live import conf, selectors, services
+from seminars.live import conf, heartbeat, selectors, services
 from seminars.live.errors import LiveError
 from seminars.live.handlers import COMMANDS
-from seminars.live.hub import PROCESS_ID, Outlet, hub_get
+from seminars.live.hub import Outlet, hub_get
 from seminars.live.ratelimit import FrameBucket
 from seminars.live.rooms import Room, Viewer
 from seminars.live.threads import socket_work
@@ -67,8 +67,9 @@ def _enter(session_id: int, user, query: dict, connection_id: uuid.UUID) -> tupl
         view=query.get("view"),
         agency=_int_or_none(query.get("agency")),
     )
+    heartbeat.ensure_fresh()  # a beat only when this process was idle
     services.attendance_join(
-        room=room, viewer=viewer, connection_id=connection_id, process_id=PROCESS_ID
+        room=room, viewer=viewer, connection_id=connection_id, process_id=heartbeat.PROCESS_ID
     )
     return room, viewer, selectors.viewer_state(room=room, viewer=viewer)
 

@@ -14,9 +14,6 @@ import asyncio
 import collections
 import contextlib
 import logging
-import os
-import socket
-import uuid
 import weakref
 
 from channels.db import database_sync_to_async
@@ -25,12 +22,15 @@ from channels.layers import get_channel_layer
 from seminars.live import conf, groups
 from seminars.live.broadcast import MESSAGE_TYPE, encode, event_messages
 from seminars.live.gcpolicy import SocketHeap
+from seminars.live.heartbeat import Heartbeat
 from seminars.live.wire import Prepared, Send, buffered_bytes, server_protocol, write_frame
 
 logger = logging.getLogger(__name__)
 
-PROCESS_ID = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 CLOSE_TOO_SLOW = 4008
+# This process was taken for dead and its connection rows swept: its sockets are closed so
+# that their clients reconnect (and count again) and resume from their last seq.
+CLOSE_RECONNECT = 1012
 _CLOSE = object()
 
 
@@ -59,6 +59,7 @@ class Outlet:
         "task",
         "protocol",
         "buffer_limit",
+        "close_code",
     )
 
     def __init__(self, send: Send, person_key: str, *, limit: int | None = None) -> None:
@@ -74,6 +75,7 @@ class Outlet:
         self.closed = False
         self.held: list[tuple[int, str]] | None = []
         self.task: asyncio.Task | None = None
+        self.close_code = CLOSE_TOO_SLOW
 
     def push_live(self, seq: int, text: str, prepared: "Prepared | None" = None) -> None:
         if self.held is not None:
@@ -123,14 +125,21 @@ class Outlet:
             and buffered_bytes(self.protocol.transport) > self.buffer_limit
         )
 
-    def _give_up(self) -> None:
-        """Too far behind: nothing more but a 4008 close, after which the client resumes
-        from its last seq."""
+    def _give_up(self, code: int = CLOSE_TOO_SLOW) -> None:
+        """Too far behind (or see ``close``): nothing more but a close, 4008 unless said
+        otherwise, after which the client resumes from its last seq."""
+        if self.closed:
+            return
         self.closed = True
+        self.close_code = code
         self.queue.clear()
         self.queue.append(_CLOSE)
         if not self.writing:
             self._pump()
+
+    def close(self, code: int) -> None:
+        """Close the socket after what is already queued is dropped; its client resumes."""
+        self._give_up(code)
 
     def push_frame(self, frame: dict) -> None:
         self.push(encode(frame))
@@ -139,7 +148,7 @@ class Outlet:
         text = self.queue.pop(0)
         if text is _CLOSE:
             self.queue.clear()
-            return {"type": "websocket.close", "code": CLOSE_TOO_SLOW}
+            return {"type": "websocket.close", "code": self.close_code}
         return {"type": "websocket.send", "text": text}
 
     def _pump(self) -> None:
@@ -255,6 +264,7 @@ class Hub:
         self.presence: dict[int, int] = {}
         self.ticker: asyncio.Task | None = None
         self.heap = SocketHeap() if conf.get("LIVE_GC_FREEZE") else None
+        self.heartbeat = Heartbeat(on_lost=self.reconnect_all)
 
     async def attach(self, session_id: int, key: str, outlet: Outlet) -> None:
         group = groups.group_name(session_id, key)
@@ -269,6 +279,7 @@ class Hub:
             feed.outlets[outlet] = None
         if self.ticker is None or self.ticker.done():
             self.ticker = asyncio.create_task(self._tick_forever())
+        self.heartbeat.start()
 
     def feed_synced(self, session_id: int, key: str, seq: int) -> None:
         """A socket of a new feed got the room as of ``seq``: lost events after it are
@@ -296,6 +307,8 @@ class Hub:
         if not self.feeds and self.ticker is not None:
             self.ticker.cancel()
             self.ticker = None
+        if not self.feeds:
+            self.heartbeat.stop()
 
     async def _read(self, feed: Feed) -> None:
         while True:
@@ -364,24 +377,19 @@ class Hub:
                 logger.warning("live feed %s repaired lost seq %s", feed.group, event["seq"])
                 feed.deliver(event_messages(event, agency_ids)[feed.key])
 
-    async def connections_tick(self) -> None:
-        from seminars.live.services.presence import connections_reap, connections_touch
-
-        await database_sync_to_async(connections_touch)(process_id=PROCESS_ID)
-        await database_sync_to_async(connections_reap)()
+    def reconnect_all(self) -> None:
+        """Close every local socket with 1012: their clients reconnect and resume."""
+        for feed in list(self.feeds.values()):
+            for outlet in list(feed.outlets):
+                outlet.close(CLOSE_RECONNECT)
 
     async def _tick_forever(self) -> None:
         interval = conf.get("LIVE_PRESENCE_INTERVAL")
-        touch_every = max(1, int(conf.get("LIVE_CONNECTION_TOUCH_INTERVAL") / interval))
-        ticks = 0
         while True:
             await asyncio.sleep(interval)
-            ticks += 1
             try:
                 await self.presence_tick()
                 await self.repair_tick()
-                if ticks % touch_every == 0:
-                    await self.connections_tick()
                 if self.heap is not None:
                     self.heap.tick(sum(len(feed.outlets) for feed in self.feeds.values()))
             except asyncio.CancelledError:

@@ -32,3 +32,23 @@ def socket_work(func):
     if executor is None:
         return database_sync_to_async(func)
     return database_sync_to_async(func, thread_sensitive=False, executor=executor)
+
+
+@functools.cache
+def _heartbeat_executor() -> ThreadPoolExecutor | None:
+    pool = settings.DATABASES["default"].get("OPTIONS", {}).get("pool")
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="live-heartbeat") if pool else None
+
+
+def heartbeat_work(func):
+    """``database_sync_to_async`` for the process's heartbeat and sweep.
+
+    A beat that waited behind a queue of commands or connects in the shared database
+    thread could arrive late enough for the process to be taken for dead; with a pool it
+    has a thread of its own. Without one (SQLite, a single process) there is nobody else
+    to take it for dead, and it shares the usual thread.
+    """
+    executor = _heartbeat_executor()
+    if executor is None:
+        return database_sync_to_async(func)
+    return database_sync_to_async(func, thread_sensitive=False, executor=executor)

@@ -282,6 +282,7 @@ class SeminarRole(models.Model):
 from seminars.models.live import (  # noqa: E402 - after the models they point at
     Attendance,
     LiveConnection,
+    LiveProcess,
     Question,
     RoomDevice,
     RoomEvent,
@@ -293,6 +294,7 @@ from seminars.models.live import (  # noqa: E402 - after the models they point a
 __all__ = [
     "Attendance",
     "LiveConnection",
+    "LiveProcess",
     "Organization",
     "Question",
     "RoomDevice",

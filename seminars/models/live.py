@@ -276,19 +276,47 @@ class Attendance(models.Model):
         return f"{self.session_id}: {self.user_id or self.device_id} ({self.seconds_present}s)"
 
 
+class LiveProcess(models.Model):
+    """A server process that holds live sockets, and when it last said it was alive.
+
+    Each process beats every ``LIVE_PROCESS_HEARTBEAT_INTERVAL`` seconds (one UPDATE of its
+    own row, however many sockets it holds). A process that has not beaten for
+    ``LIVE_PROCESS_DEAD_AFTER`` seconds is dead: its connections stop counting towards the
+    per-person limit, and the next live process sweeps them and closes their stays at this
+    row's last beat.
+    """
+
+    id = models.UUIDField(primary_key=True, help_text=_("New at every start of the process."))
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("live server process")
+        verbose_name_plural = _("live server processes")
+
+    def __str__(self) -> str:
+        return f"{self.hostname}:{self.pid} ({self.id})"
+
+
 class LiveConnection(models.Model):
-    """One open socket. Rows of a crashed process go stale (``last_seen_at``) and are closed."""
+    """One open socket, tagged with the process that holds it (``LiveProcess``).
+
+    Not a foreign key on purpose: a sweep deletes a dead process's row before its
+    connections, and a socket that a wrongly swept process opens at that instant must not
+    fail on a constraint (``processes_sweep`` treats such a row as an orphan).
+    """
 
     id = models.UUIDField(primary_key=True)
     attendance = models.ForeignKey(Attendance, on_delete=models.CASCADE, related_name="connections")
-    process_id = models.CharField(max_length=64)
+    process_id = models.UUIDField()
     opened_at = models.DateTimeField(auto_now_add=True)
-    last_seen_at = models.DateTimeField()
 
     class Meta:
         verbose_name = _("live connection")
         verbose_name_plural = _("live connections")
-        indexes = [models.Index(fields=["process_id"]), models.Index(fields=["last_seen_at"])]
+        indexes = [models.Index(fields=["process_id"])]
 
     def __str__(self) -> str:
         return str(self.id)

@@ -2,7 +2,9 @@
 
 import asyncio
 import contextlib
+import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
 from types import SimpleNamespace
 
 import orjson
@@ -12,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connections
+from django.utils import timezone
 
 from tests import factories
 
@@ -45,6 +48,17 @@ def live_room_data() -> SimpleNamespace:
         vendor2=factories.UserFactory(first_name="Kofi", last_name="Mensah"),
         vendor3=factories.UserFactory(first_name="Ana", last_name="Lima"),
     )
+
+
+def server_process(*, beat_seconds_ago: float = 0) -> uuid.UUID:
+    """A server process (its LiveProcess row) that last beat that many seconds ago."""
+    from seminars.models import LiveProcess
+
+    beat_at = timezone.now() - timedelta(seconds=beat_seconds_ago)
+    process = LiveProcess.objects.create(
+        id=uuid.uuid4(), hostname="test", pid=1, started_at=beat_at, beat_at=beat_at
+    )
+    return process.pk
 
 
 def session_cookie(user) -> str:

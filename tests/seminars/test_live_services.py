@@ -16,15 +16,14 @@ from seminars.live.selectors import presence_counts, room_load
 from seminars.live.services import (
     attendance_join,
     attendance_leave,
-    connections_reap,
     question_ask,
     question_set_state,
     room_device_join,
     room_invite_create,
     room_token_verify,
 )
-from seminars.models import Attendance, LiveConnection, Question, RoomEvent
-from tests.seminars.live_helpers import live_room_data
+from seminars.models import Attendance, Question, RoomEvent
+from tests.seminars.live_helpers import live_room_data, server_process
 
 
 @pytest.fixture
@@ -175,11 +174,15 @@ def test_attendance_counts_a_person_once_and_adds_up_their_time(room_data):
 
     room = room_load(session_id=room_data.session.pk)
     vendor = viewer_of(room_data.vendor)
+    process = server_process()
     tabs = [uuid.uuid4(), uuid.uuid4()]
     for tab in tabs:
-        attendance_join(room=room, viewer=vendor, connection_id=tab, process_id="p1")
+        attendance_join(room=room, viewer=vendor, connection_id=tab, process_id=process)
     attendance_join(
-        room=room, viewer=viewer_of(room_data.vendor2), connection_id=uuid.uuid4(), process_id="p1"
+        room=room,
+        viewer=viewer_of(room_data.vendor2),
+        connection_id=uuid.uuid4(),
+        process_id=process,
     )
     assert presence_counts(session_ids=[room.session_id]) == {room.session_id: 2}
     Attendance.objects.filter(user=room_data.vendor).update(
@@ -193,24 +196,6 @@ def test_attendance_counts_a_person_once_and_adds_up_their_time(room_data):
     assert 599 <= attendance.seconds_present <= 605
     assert attendance.joins == 1
     assert presence_counts(session_ids=[room.session_id]) == {room.session_id: 1}
-
-
-@pytest.mark.django_db
-def test_connections_of_a_dead_process_are_reaped_and_credited(room_data):
-    import uuid
-
-    room = room_load(session_id=room_data.session.pk)
-    attendance_join(
-        room=room, viewer=viewer_of(room_data.vendor), connection_id=uuid.uuid4(), process_id="dead"
-    )
-    long_ago = timezone.now() - timedelta(minutes=10)
-    Attendance.objects.update(present_since=long_ago)
-    LiveConnection.objects.update(last_seen_at=long_ago + timedelta(minutes=5))
-    assert connections_reap() == 1
-    attendance = Attendance.objects.get()
-    assert attendance.present_since is None
-    assert attendance.seconds_present == 300
-    assert not LiveConnection.objects.exists()
 
 
 @pytest.mark.django_db
@@ -386,13 +371,14 @@ def test_one_person_opening_sockets_at_the_same_instant_gets_one_attendance(room
 
     room = room_load(session_id=room_data.session.pk)
     vendor = viewer_of(room_data.vendor)
+    process = server_process()
     start = threading.Barrier(4)
 
     def join(_n: int) -> int:
         try:
             start.wait(5)
             return attendance_join(
-                room=room, viewer=vendor, connection_id=uuid.uuid4(), process_id="p"
+                room=room, viewer=vendor, connection_id=uuid.uuid4(), process_id=process
             ).pk
         finally:
             default_connection.close()

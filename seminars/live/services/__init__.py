@@ -11,12 +11,8 @@ from seminars.live.services.moderation import (
     question_set_state,
     session_set_moderation,
 )
-from seminars.live.services.presence import (
-    attendance_join,
-    attendance_leave,
-    connections_reap,
-    connections_touch,
-)
+from seminars.live.services.presence import attendance_join, attendance_leave
+from seminars.live.services.processes import process_beat, processes_sweep
 from seminars.live.services.questions import question_ask, question_vote
 from seminars.live.services.tokens import (
     room_device_join,
@@ -29,10 +25,10 @@ from seminars.live.services.tokens import (
 __all__ = [
     "attendance_join",
     "attendance_leave",
-    "connections_reap",
-    "connections_touch",
     "event_record",
     "person_mute",
+    "process_beat",
+    "processes_sweep",
     "question_answer",
     "question_ask",
     "question_merge",

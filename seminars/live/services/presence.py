@@ -1,25 +1,42 @@
 """Presence and attendance: who is in a room, how long they stayed, how many sockets each has.
 
 A person with several tabs or devices has one Attendance row and counts once; every socket
-has a LiveConnection row. Rows of a process that died go stale and are closed by
-``connections_reap`` (run by every process's hub).
+has a LiveConnection row tagged with the process that holds it. A connection counts while
+its process beats (``LiveProcess``); the connections of a process that stopped beating
+stop counting at once and are swept by ``processes_sweep`` (services/processes.py).
 """
 
 import uuid
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from seminars.live import conf
 from seminars.live.errors import LiveError
 from seminars.live.rooms import Room, Viewer
-from seminars.models import Attendance, LiveConnection
+from seminars.models import Attendance, LiveConnection, LiveProcess
 
 
-def _stale_before(now: datetime) -> datetime:
-    return now - timedelta(seconds=conf.get("LIVE_CONNECTION_STALE_AFTER"))
+def dead_before(now: datetime) -> datetime:
+    """A process whose last beat is older than this is dead."""
+    return now - timedelta(seconds=conf.get("LIVE_PROCESS_DEAD_AFTER"))
+
+
+def _process_beat():
+    """A connection's last sign of life: its process's last beat, or, for a row whose
+    process row is gone (swept while it opened), the moment it opened."""
+    beat = LiveProcess.objects.filter(pk=OuterRef("process_id")).values("beat_at")[:1]
+    return Coalesce(Subquery(beat), F("opened_at"))
+
+
+def connections_alive(connections: QuerySet, now: datetime) -> QuerySet:
+    """The connections among these whose process is alive (one correlated look-up each,
+    by primary key, in the same query)."""
+    return connections.alias(beat=_process_beat()).filter(beat__gte=dead_before(now))
 
 
 def _without_waiting_for_disk() -> None:
@@ -37,16 +54,23 @@ def _without_waiting_for_disk() -> None:
 
 def _credit(attendance: Attendance, until: datetime) -> None:
     """Close the person's current stay: add its seconds and note when they left."""
-    if attendance.present_since is not None:
-        seconds = (until - attendance.present_since).total_seconds()
-        attendance.seconds_present += max(0, int(seconds))
-        attendance.present_since = None
-        attendance.last_left_at = until
+    if attendance.present_since is None:
+        return
+    close_stay(attendance, until)
     attendance.save(update_fields=["seconds_present", "present_since", "last_left_at"])
 
 
+def close_stay(attendance: Attendance, until: datetime) -> None:
+    """The stay's seconds added, the stay closed at ``until`` (never before it began); not
+    saved."""
+    until = max(until, attendance.present_since)
+    attendance.seconds_present += int((until - attendance.present_since).total_seconds())
+    attendance.present_since = None
+    attendance.last_left_at = until
+
+
 def attendance_join(
-    *, room: Room, viewer: Viewer, connection_id: uuid.UUID, process_id: str
+    *, room: Room, viewer: Viewer, connection_id: uuid.UUID, process_id: uuid.UUID
 ) -> Attendance:
     """Open a connection for a person; starts their stay if it is their first open socket.
 
@@ -62,7 +86,7 @@ def attendance_join(
 
 
 def _join(
-    session_id: int, person: dict, connection_id: uuid.UUID, process_id: str, now: datetime
+    session_id: int, person: dict, connection_id: uuid.UUID, process_id: uuid.UUID, now: datetime
 ) -> Attendance:
     # Not get_or_create: its savepoint costs two more round trips on every first join, the
     # common case; the rare race it guards against is retried whole by the caller instead.
@@ -78,37 +102,37 @@ def _join(
         else:
             _reopen(attendance, now)
         LiveConnection.objects.create(
-            id=connection_id, attendance=attendance, process_id=process_id, last_seen_at=now
+            id=connection_id, attendance=attendance, process_id=process_id
         )
     return attendance
 
 
 def _reopen(attendance: Attendance, now: datetime) -> None:
-    """A returning person: close what a crashed process left open, refuse one socket too
-    many, start a new stay if none is open. (A first join needs none of it: the row was
-    just made with its stay started.)"""
-    stale_before = _stale_before(now)
-    connections = list(attendance.connections.values_list("pk", "last_seen_at"))
-    stale = [(pk, seen) for pk, seen in connections if seen < stale_before]
-    if stale:
-        LiveConnection.objects.filter(pk__in=[pk for pk, _seen in stale]).delete()
-    open_count = len(connections) - len(stale)
-    if open_count == 0 and stale:
-        _credit(attendance, max(seen for _pk, seen in stale))  # the stay a crashed process left
-    if open_count >= conf.get("LIVE_MAX_CONNECTIONS_PER_PERSON"):
+    """A returning person: refuse one socket too many, counting only connections of live
+    processes; close the stay that only a dead process's connections kept open (at that
+    process's last beat); start a new stay if none is open. (A first join needs none of
+    it: the row was just made with its stay started.) The dead rows are left to the sweep."""
+    beats = list(
+        attendance.connections.annotate(beat=_process_beat()).values_list("beat", flat=True)
+    )
+    alive = sum(1 for beat in beats if beat >= dead_before(now))
+    if alive >= conf.get("LIVE_MAX_CONNECTIONS_PER_PERSON"):
         raise LiveError(
             "too_many_connections",
             _("You are already connected to this room in too many tabs or devices."),
             close_code=4429,
         )
-    if open_count == 0 and attendance.present_since is None:
+    if alive == 0 and beats and attendance.present_since is not None:
+        _credit(attendance, max(beats))  # the stay a crashed process left open
+    if alive == 0 and attendance.present_since is None:
         attendance.present_since = now
         attendance.joins += 1
         attendance.save(update_fields=["present_since", "joins"])
 
 
 def attendance_leave(*, connection_id: uuid.UUID) -> None:
-    """Close a connection; ends the person's stay when it was their last open socket."""
+    """Close a connection; ends the person's stay when no connection of a live process is
+    left."""
     with transaction.atomic():
         _without_waiting_for_disk()
         attendance_id = (
@@ -120,30 +144,6 @@ def attendance_leave(*, connection_id: uuid.UUID) -> None:
             return
         attendance = Attendance.objects.select_for_update().get(pk=attendance_id)
         LiveConnection.objects.filter(pk=connection_id).delete()
-        if not attendance.connections.exists():
-            _credit(attendance, timezone.now())
-
-
-def connections_touch(*, process_id: str) -> int:
-    """Mark every connection of this process as alive (one UPDATE per process)."""
-    return LiveConnection.objects.filter(process_id=process_id).update(last_seen_at=timezone.now())
-
-
-def connections_reap() -> int:
-    """Close the connections of processes that stopped refreshing them; returns how many."""
-    now = timezone.now()
-    stale = list(
-        LiveConnection.objects.filter(last_seen_at__lt=_stale_before(now)).values_list(
-            "attendance_id", "last_seen_at"
-        )
-    )
-    last_seen: dict[int, datetime] = {}
-    for attendance_id, seen in stale:
-        last_seen[attendance_id] = max(seen, last_seen.get(attendance_id, seen))
-    for attendance_id, seen in last_seen.items():
-        with transaction.atomic():
-            attendance = Attendance.objects.select_for_update().get(pk=attendance_id)
-            attendance.connections.filter(last_seen_at__lt=_stale_before(now)).delete()
-            if not attendance.connections.exists():
-                _credit(attendance, seen)
-    return len(stale)
+        now = timezone.now()
+        if not connections_alive(attendance.connections.all(), now).exists():
+            _credit(attendance, now)
