@@ -5,6 +5,7 @@ vendor's name is a 200, not a 500."""
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from registration.models import Company, Lead, Person
@@ -21,6 +22,16 @@ from tests.injection import (
     xlsx_sheet,
 )
 
+
+def _storable() -> list[str]:
+    """The corpus as the database can hold it: PostgreSQL text refuses NUL outright, so a value
+    with NUL can never reach an export there (SQLite stores it, and it is exported cleaned)."""
+    values = INJECTIONS + ORDINARY
+    if connection.vendor == "postgresql":
+        return [value for value in values if "\x00" not in value]
+    return values
+
+
 COLUMNS = ["registration_id", "full_name", "job_title", "phone", "company", "city"]
 
 
@@ -29,7 +40,8 @@ def poisoned(register, open_seminar, agencies):
     """One registration per injected value, in the name, job title, company, city and the
     agency's notes (stored as any earlier version or the admin may have left them)."""
     unicef = agencies["UNICEF"]
-    for i, value in enumerate(INJECTIONS + ORDINARY):
+    values = _storable()
+    for i, value in enumerate(values):
         registration = register(email=f"v{i}@x.example", consents={unicef.pk: True})
         Person.objects.filter(pk=registration.person_id).update(
             full_name=value, job_title=value, phone="+254712345678"
@@ -39,7 +51,7 @@ def poisoned(register, open_seminar, agencies):
     return SimpleNamespace(
         organizer=factories.RoleFactory(seminar=open_seminar, role="organizer").user,
         presenter=factories.RoleFactory(seminar=open_seminar, role="presenter", agency=unicef).user,
-        values=INJECTIONS + ORDINARY,
+        values=values,
     )
 
 
@@ -96,7 +108,9 @@ def test_a_control_character_in_a_vendor_name_is_exported_not_a_server_error(
     unicef = agencies["UNICEF"]
     registration = register(consents={unicef.pk: True})
     Company.objects.filter(pk=registration.company_id).update(legal_name="Acme\x01\x1f Ltd")
-    Person.objects.filter(pk=registration.person_id).update(full_name="Kofi\x00 Mensah")
+    Person.objects.filter(pk=registration.person_id).update(
+        full_name="Kofi\x00 Mensah" if connection.vendor != "postgresql" else "Kofi\x02 Mensah"
+    )
     organizer = factories.RoleFactory(seminar=open_seminar, role="organizer").user
     presenter = factories.RoleFactory(seminar=open_seminar, role="presenter", agency=unicef).user
     for user, name in ((organizer, "export_attendees"), (presenter, "export_leads")):
@@ -126,7 +140,7 @@ def guest_questions(db):
     """Questions as a room-token guest (no account) can plant them, one per value."""
     session = factories.SessionFactory()
     device = RoomDevice.objects.create(session=session, device_id="guest-1")
-    values = INJECTIONS + ORDINARY
+    values = _storable()
     for value in values:
         Question.objects.create(
             session=session,
