@@ -52,6 +52,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "scheduling.middleware.ViewerTimeZoneMiddleware",
+    # Bad input that reaches the top of a request is HTTP 400 with its message (config/edge.py).
+    "config.edge.BadInputMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
