@@ -3,7 +3,7 @@ from django.urls import path
 from seminars.live import views
 
 app_name = "live"
-_session = "<slug:slug>/sessions/<int:session_id>/"
+_session = "<slug:slug>/sessions/<id:session_id>/"
 urlpatterns = [
     path(f"{_session}live/", views.live_room, name="room"),
     path(f"{_session}screen/", views.projector, name="screen"),
