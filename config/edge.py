@@ -60,7 +60,7 @@ def _fits(value) -> bool:
     """False for a number outside the database's integer range (SQLite cannot even bind it)."""
     text = str(value).strip()
     digits = text[1:] if text[:1] in "+-" else text
-    return not (digits.isdigit() and int(digits) > DB_INT_MAX)
+    return not (digits.isascii() and digits.isdigit() and int(digits) > DB_INT_MAX)
 
 
 class IdChoiceField(forms.ModelChoiceField):
