@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "scheduling.middleware.ViewerTimeZoneMiddleware",
+    # Bad input that reaches the top of a request is HTTP 400 with its message (config/edge.py).
+    "config.edge.BadInputMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the 429 page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -1,8 +1,15 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
+
+from config.edge import IdConverter, TokenConverter
+
+# <id:pk>: a primary key within the database's integer range; any other number is a 404.
+register_converter(IdConverter, "id")
+# <token:token>: URL-safe characters only (no NUL, no slash, no dot-dot); otherwise a 404.
+register_converter(TokenConverter, "token")
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="seminars:list", permanent=False)),

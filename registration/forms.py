@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from config import edge
 from registration.countrygroups import unspsc_segments
 from registration.models import LANGUAGE_CHOICES, Company, Lead, Registration
 from registration.validation import normalise_phone, parse_unspsc_codes
@@ -77,7 +78,7 @@ class RegistrationForm(forms.Form):
         choices=Registration.AttendanceMode.choices,
         widget=forms.RadioSelect,
     )
-    sessions = forms.ModelMultipleChoiceField(
+    sessions = edge.IdMultipleChoiceField(
         label=_("Sessions you plan to attend"),
         queryset=Session.objects.none(),
         required=False,

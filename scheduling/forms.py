@@ -1,6 +1,6 @@
 """The planner's input: audience countries with weights, a date, a length, working hours."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +9,8 @@ from django_countries import countries
 from scheduling.planner import DEFAULT_WORKING_END, DEFAULT_WORKING_START, WorkingHours
 
 AUDIENCE_ROWS = 8
+PLANNER_FIRST_DAY = date(2000, 1, 1)
+PLANNER_LAST_DAY = date(2100, 12, 31)
 # A spread that has no hour suiting everyone: East Africa, South Asia, South America, Pacific.
 DEFAULT_AUDIENCE = [("KE", 40), ("BD", 30), ("PE", 20), ("FJ", 10)]
 
@@ -79,6 +81,20 @@ class PlannerForm(forms.Form):
     def audience_rows(self):
         """(country field, weight field) pairs for the template."""
         return [(self[f"country_{i}"], self[f"weight_{i}"]) for i in range(AUDIENCE_ROWS)]
+
+    def clean_on(self):
+        """Years 2000 to 2100: far enough for any seminar, and every zone's rules (and Python's
+        dates) still work a day either side of it."""
+        on = self.cleaned_data["on"]
+        if not PLANNER_FIRST_DAY <= on <= PLANNER_LAST_DAY:
+            raise forms.ValidationError(
+                _("Choose a date between %(first)s and %(last)s."),
+                params={
+                    "first": PLANNER_FIRST_DAY.isoformat(),
+                    "last": PLANNER_LAST_DAY.isoformat(),
+                },
+            )
+        return on
 
     def clean(self):
         cleaned = super().clean()

@@ -8,7 +8,7 @@ app_name = "scheduling_seminar"
 urlpatterns = [
     path("<slug:slug>/calendar.ics", views.seminar_calendar, name="calendar"),
     path(
-        "<slug:slug>/sessions/<int:session_id>/calendar.ics",
+        "<slug:slug>/sessions/<id:session_id>/calendar.ics",
         views.session_calendar,
         name="session_calendar",
     ),

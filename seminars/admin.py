@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from config import edge
 from scheduling.timezones import utc_offset_label
 from seminars import permissions
 from seminars.forms import (
@@ -29,6 +30,9 @@ class OrganizerScopedAdmin(admin.ModelAdmin):
     """Objects reachable from a seminar; an organiser sees and edits only their own."""
 
     seminar_path = "seminar"
+
+    def get_changelist(self, request, **kwargs):
+        return edge.IdBoundedChangeList
 
     def has_module_permission(self, request):
         return _is_organizer_somewhere(request)

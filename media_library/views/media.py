@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from config import edge
 from media_library import selectors, storage
 from media_library.models import MediaAsset, Presentation
 from media_library.services import processing, review, watch
@@ -194,7 +195,7 @@ def watch_beacon(request):
         data = json_body(request)
         presentation = get_object_or_404(
             Presentation.objects.select_related("session__seminar", "approved_video"),
-            pk=int(data.get("presentation")),
+            pk=edge.json_int(data, "presentation"),
         )
         if presentation.approved_video is None or not selectors.asset_visible_to(
             request.user, presentation.approved_video
@@ -203,9 +204,9 @@ def watch_beacon(request):
         row = watch.watch_time_record(
             user=request.user,
             presentation=presentation,
-            seconds=int(data.get("seconds") or 0),
-            position=int(data.get("position") or 0),
+            seconds=edge.json_int(data, "seconds", default=0),
+            position=edge.json_int(data, "position", default=0),
         )
-    except (ValidationError, Http404, ValueError, TypeError) as error:
+    except (ValidationError, Http404, edge.BadInput) as error:
         return error_response(error)
     return JsonResponse({"seconds_watched": row.seconds_watched, "share": row.share_watched})

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config import edge
 from media_library import selectors
 from media_library.models import UploadSession
 from media_library.services import uploads
@@ -33,19 +34,19 @@ def upload_start(request):
     try:
         data = json_body(request)
         session = get_object_or_404(
-            Session.objects.select_related("seminar"), pk=data.get("session")
+            Session.objects.select_related("seminar"), pk=edge.json_int(data, "session")
         )
         upload = uploads.upload_start(
             user=request.user,
             session=session,
-            kind=str(data.get("kind", "")),
-            language=str(data.get("language", "")),
-            title=str(data.get("title", "")),
-            filename=str(data.get("filename", "")),
-            size=int(data.get("size") or 0),
-            agency_id=int(data["agency"]) if data.get("agency") else None,
+            kind=edge.json_str(data, "kind"),
+            language=edge.json_str(data, "language"),
+            title=edge.json_str(data, "title"),
+            filename=edge.json_str(data, "filename"),
+            size=edge.json_int(data, "size", default=0),
+            agency_id=edge.json_int(data, "agency") or None,
         )
-    except (ValidationError, PermissionDenied, Http404, ValueError) as error:
+    except (ValidationError, PermissionDenied, Http404, edge.BadInput) as error:
         return error_response(error)
     return JsonResponse(uploads.upload_state(upload), status=201)
 
@@ -68,9 +69,9 @@ def upload_detail(request, pk: int):
 def upload_parts(request, pk: int):
     try:
         upload = _own_upload(request, pk)
-        numbers = [int(n) for n in json_body(request).get("parts", [])]
+        numbers = edge.json_int_list(json_body(request), "parts", minimum=1, maximum=10_000)
         urls = uploads.upload_presign_parts(upload=upload, part_numbers=numbers)
-    except (ValidationError, Http404, ValueError, TypeError) as error:
+    except (ValidationError, Http404, edge.BadInput) as error:
         return error_response(error)
     return JsonResponse({"urls": {str(k): v for k, v in urls.items()}})
 
@@ -83,8 +84,10 @@ def upload_chunk(request, pk: int):
         upload = _own_upload(request, pk)
         if upload.backend != UploadSession.Backend.LOCAL:
             raise ValidationError(_("This upload goes straight to S3, not in chunks."))
-        offset = int(request.GET.get("offset", ""))
-        length = int(request.headers.get("Content-Length") or 0)
+        offset = edge.int_param(request.GET, "offset")
+        if offset is None:
+            raise edge.BadInput(_("“offset” is required."))
+        length = edge.int_param(request.headers, "Content-Length", default=0)
         received = uploads.upload_write_chunk(
             upload=upload, offset=offset, stream=request, length=length
         )
@@ -93,7 +96,7 @@ def upload_chunk(request, pk: int):
             {"error": _("Resume from the server's size."), "received": mismatch.received},
             status=409,
         )
-    except (ValidationError, Http404, ValueError) as error:
+    except (ValidationError, Http404, edge.BadInput) as error:
         return error_response(error)
     return JsonResponse({"received": received})
 

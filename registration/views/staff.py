@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config import edge
 from registration import exports, selectors, services
 from registration.charts import bar_chart
 from registration.forms import CheckInForm, ExportForm, LeadForm
@@ -36,8 +37,8 @@ def _agency(request, seminar: Seminar) -> Organization:
     ids = permissions.presenter_agency_ids(request.user, seminar)
     if not ids:
         raise PermissionDenied
-    wanted = request.GET.get("agency") or request.POST.get("agency")
-    agency_id = int(wanted) if wanted and wanted.isdigit() and int(wanted) in ids else min(ids)
+    wanted = edge.int_param(request.GET, "agency") or edge.int_param(request.POST, "agency")
+    agency_id = wanted if wanted in ids else min(ids)
     return Organization.objects.get(pk=agency_id)
 
 

@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from config import edge
 from seminars.models import Organization, Session
 
 QUESTION_MAX_LENGTH = 500
@@ -26,7 +27,7 @@ class AskForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": QUESTION_MAX_LENGTH}),
         help_text=_("At most 500 characters."),
     )
-    agency = forms.ModelChoiceField(
+    agency = edge.IdChoiceField(
         label=_("Addressed to"),
         queryset=Organization.objects.none(),
         required=False,

@@ -3,13 +3,13 @@ from django.urls import path
 from seminars.live import views
 
 app_name = "live"
-_session = "<slug:slug>/sessions/<int:session_id>/"
+_session = "<slug:slug>/sessions/<id:session_id>/"
 urlpatterns = [
     path(f"{_session}live/", views.live_room, name="room"),
     path(f"{_session}screen/", views.projector, name="screen"),
     path(f"{_session}screen/qr.svg", views.projector_qr, name="screen_qr"),
     path(f"{_session}screen/rotate/", views.projector_rotate, name="screen_rotate"),
-    path(f"{_session}join/<str:token>/", views.room_join, name="join"),
+    path(f"{_session}join/<token:token>/", views.room_join, name="join"),
     path(f"{_session}questions.csv", views.export_csv, name="export_csv"),
     path(f"{_session}questions.xlsx", views.export_xlsx, name="export_xlsx"),
     path(f"{_session}faq/", views.faq, name="faq"),
