@@ -10,9 +10,9 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 
+from accesskeys import purposes, tokens
 from media_library.models import MediaAsset
 from media_library.services import uploads
-from registration import links
 from registration.models import Registration
 from seminars.live.services import room_invite_create
 from seminars.models import Organization, Session
@@ -82,8 +82,10 @@ def world(db, settings):
     by_name = {
         "registration:decide": {"pk": str(registration.pk)},
         "registration:lead_update": {"pk": str(registration.pk)},
-        "registration:join": {"token": links.join_token(registration)},
-        "registration:calendar": {"token": registration.calendar_token},
+        "registration:join": {"token": tokens.issue(purposes.JOIN, subject=registration.pk)},
+        "registration:calendar": {
+            "token": tokens.issue(purposes.CALENDAR, subject=registration.pk)
+        },
         **{
             f"media_library:asset_{verb}": {"pk": str(asset.pk)}
             for verb in ("status", "retry", "approve", "reject")

@@ -98,8 +98,8 @@ def test_upload_stores_a_clean_file_name_and_a_one_line_title(
             "session": session_with_agency.pk,
             "kind": "slides",
             "language": "en",
-            "title": "Supply\r\nchain\x00 talk",
-            "filename": "C:\\Users\\me\\..\\deck\x00\u202efdp.exe.pdf",
+            "title": "Supply\r\nchain\x1b talk",
+            "filename": "C:\\Users\\me\\..\\deck\x07\u202efdp.exe.pdf",
             "size": pdf.stat().st_size,
         },
         content_type="application/json",
@@ -128,8 +128,32 @@ def test_a_title_of_only_control_characters_is_refused(
 ):
     pdf = make_pdf(tmp_path / "deck.pdf")
     answer = helpers.start(
-        presenter_client, session=session_with_agency, path=pdf, kind="slides", title="\r\n\x00"
+        presenter_client, session=session_with_agency, path=pdf, kind="slides", title="\r\n\x1b"
     )
     assert answer.status_code == 400
     assert "Give the file a title." in answer.json()["error"]
+    assert not MediaAsset.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["title", "filename"])
+def test_a_nul_byte_in_a_title_or_file_name_is_refused_at_the_edge(
+    presenter_client, session_with_agency, local_storage, tmp_path, field
+):
+    """NUL is never cleaned into something else: the upload is refused with a 400 naming the
+    field (config/edge.py), and nothing is created."""
+    pdf = make_pdf(tmp_path / "deck.pdf")
+    data = {
+        "session": session_with_agency.pk,
+        "kind": "slides",
+        "language": "en",
+        "title": "Deck",
+        "filename": "deck.pdf",
+        "size": pdf.stat().st_size,
+    }
+    data[field] = data[field][:2] + "\x00" + data[field][2:]
+    answer = presenter_client.post(
+        reverse("media_library:upload_start"), data=data, content_type="application/json"
+    )
+    assert answer.status_code == 400
+    assert field in answer.json()["error"] and "NUL" in answer.json()["error"]
     assert not MediaAsset.objects.exists()
