@@ -60,7 +60,7 @@ test: $(DEV_STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
 
-# Exit 1 on a known vulnerability; an advisory source out of reach only warns unless
+# Exit 1 on a known vulnerability; a package that could not be checked only warns unless
 # AUDIT_STRICT=1 (tools/dependency_audit.py says why).
 audit: $(DEV_STAMP)
 	$(PY) -m tools.dependency_audit $(if $(filter 1 true yes,$(AUDIT_STRICT)),--strict)
