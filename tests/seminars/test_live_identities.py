@@ -161,7 +161,8 @@ async def test_over_the_socket_guests_of_one_network_share_the_ask_limit(socket_
     from tests.seminars.live_helpers import live_socket
 
     settings.LIVE_GUEST_ASK_RATE_PER_CLIENT = (2, 60)
-    invite = room_invite_create(session_id=socket_room.session.pk)
+    # An invitation reads its revocation version from the database: a sync call.
+    invite = await database_sync_to_async(room_invite_create)(session_id=socket_room.session.pk)
     join = database_sync_to_async(room_identity_join)
     _first, first_token = await join(invite=invite, client="203.0.113.7")
     _second, second_token = await join(invite=invite, client="203.0.113.7")

@@ -13,6 +13,7 @@ import hashlib
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
+from accesskeys import purposes
 from seminars.live import conf
 from seminars.live.errors import LiveError
 from seminars.live.ratelimit import person_rate_check
@@ -45,7 +46,11 @@ def room_identity_join(*, invite: str, client: str) -> tuple[RoomDevice, str]:
         ) from error
     device, token = room_device_join(invite=invite)
     digest = hashlib.sha256(client.encode()).hexdigest()[:32]
-    cache.set(_client_cache_key(device.pk), digest, timeout=conf.get("LIVE_ROOM_TOKEN_MAX_AGE"))
+    cache.set(
+        _client_cache_key(device.pk),
+        digest,
+        timeout=int(purposes.ROOM_TOKEN.max_age().total_seconds()),
+    )
     return device, token
 
 
