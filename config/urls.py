@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
 
@@ -14,7 +15,21 @@ register_converter(TokenConverter, "token")
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="seminars:list", permanent=False)),
     path("admin/", admin.site.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # Sign-in, sign-out and password change only. No emailed password reset: only staff,
+    # organisers and presenters have passwords, and no emailed link may open their accounts
+    # (docs/security.md); an administrator resets a password (manage.py changepassword).
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password_change/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("scheduling/", include("scheduling.urls")),
     path("media-library/", include("media_library.urls")),
