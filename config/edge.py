@@ -173,6 +173,14 @@ def _wants_json(request) -> bool:
     )
 
 
+def _nul_in_query(request) -> bool:
+    """Every key and every value of a repeated key, not only the last one."""
+    return any(
+        "\x00" in key or any("\x00" in value for value in values)
+        for key, values in request.GET.lists()
+    )
+
+
 class BadInputMiddleware:
     """HTTP 400 with the message for bad input that reached the top of a request."""
 
@@ -181,7 +189,7 @@ class BadInputMiddleware:
 
     def __call__(self, request):
         # A NUL byte is never part of a URL; PostgreSQL refuses it in any text it compares.
-        if "\x00" in request.path_info or any("\x00" in v for v in request.GET.values()):
+        if "\x00" in request.path_info or _nul_in_query(request):
             return self.process_exception(
                 request, BadInput(_("The address must not contain a NUL character."))
             )

@@ -6,6 +6,7 @@ from registration.services.consent import (
     consents_apply,
     person_erase,
     personal_data_purge_expired,
+    unconfirmed_forms_purge,
 )
 from registration.services.engagement import engagement_record, lead_update
 from registration.services.joinlinks import join_link_use, personal_links_reset
@@ -35,6 +36,7 @@ __all__ = [
     "link_use",
     "person_erase",
     "personal_data_purge_expired",
+    "unconfirmed_forms_purge",
     "personal_links_reset",
     "registration_apply",
     "registration_cancel",

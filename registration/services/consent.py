@@ -134,6 +134,14 @@ def person_erase(*, person: Person) -> None:
 
 
 @transaction.atomic
+def unconfirmed_forms_purge(*, now=None) -> int:
+    """Delete emailed-link records whose link has expired: a confirmation link's record holds
+    the whole unconfirmed form (name, phone, company). Returns how many were deleted."""
+    deleted, _by_model = SignInToken.objects.filter(expires_at__lte=now or timezone.now()).delete()
+    return deleted
+
+
+@transaction.atomic
 def personal_data_purge_expired(*, today: date | None = None) -> int:
     """Anonymise vendors whose every registration belongs to a seminar past its retention
     period (last day + personal_data_retention_days). Returns how many were anonymised."""

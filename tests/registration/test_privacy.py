@@ -61,3 +61,26 @@ def test_purge_keeps_a_vendor_still_registered_for_a_later_seminar(register, ope
     register(seminar=later, session_ids=[])
     call_command("purge_expired_personal_data", "--today", "2030-12-31", stdout=StringIO())
     assert Person.objects.get().full_name == "Sita Sharma"
+
+
+def test_daily_purge_deletes_unconfirmed_forms_once_their_link_has_expired(open_seminar):
+    """A confirmation link's record holds the whole form until it is used; an unused one must
+    not keep a stranger's name and phone forever."""
+    from django.utils import timezone
+
+    from registration import services
+    from registration.models import SignInToken
+    from tests.factories import registration_payload
+
+    for email in ("old@x.example", "fresh@x.example"):
+        services.registration_request(
+            seminar=open_seminar, payload=registration_payload(email=email), client="192.0.2.1"
+        )
+    SignInToken.objects.filter(email="old@x.example").update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    out = StringIO()
+    call_command("purge_expired_personal_data", stdout=out)
+    assert "Deleted 1 expired emailed-link record(s)" in out.getvalue()
+    assert list(SignInToken.objects.values_list("email", flat=True)) == ["fresh@x.example"]
+    assert not Person.objects.exists()  # nothing was ever applied from either form
