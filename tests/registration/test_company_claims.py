@@ -202,6 +202,9 @@ def test_a_member_of_the_company_may_approve_from_their_page(client, open_semina
     client.force_login(member)
     page = client.get(reverse("registration:mine", kwargs={"slug": open_seminar.slug}))
     assert "Mallory" in page.content.decode()
+    # Members see who claims, never the claimant's address: whoever registered a number first
+    # is not verified, and must not collect the real firm's staff contacts.
+    assert CompanyClaim.objects.get().person.email not in page.content.decode()
     response = _decide(client, member, open_seminar, CompanyClaim.objects.get(), "reject")
     assert response.status_code == 302
     assert CompanyClaim.objects.get().status == CompanyClaim.Status.REJECTED
