@@ -9,7 +9,8 @@ DEFAULTS: dict[str, object] = {
     # (how many, per seconds), per client address (seminars/live/services/identities.py):
     # new in-room identities minted from the invite link, and questions of all the guests
     # (room-code identities) behind that address. A room on one venue network shares both.
-    "LIVE_ROOM_IDENTITY_RATE": (30, 600),
+    # A hall of 300 phones behind one venue NAT scans the QR code in the same few minutes.
+    "LIVE_ROOM_IDENTITY_RATE": (300, 600),
     "LIVE_GUEST_ASK_RATE_PER_CLIENT": (10, 60),
     # (how many, per seconds), per socket, counted in the process that holds it.
     "LIVE_FRAME_RATE": (20, 10),
