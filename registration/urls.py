@@ -1,23 +1,23 @@
 from django.urls import path
 
-from registration.views import claims, staff, vendor
+from registration.views import claims, links, staff, vendor
 
 app_name = "registration"
 _s = "<slug:slug>/"
 urlpatterns = [
     # Vendors
     path(f"{_s}register/", vendor.register, name="register"),
-    path(f"{_s}register/sent/", vendor.sent, name="sent"),
-    path(f"{_s}register/confirm/<token:token>/", vendor.confirm, name="confirm"),
-    path(f"{_s}register/sign-in/", vendor.sign_in, name="sign_in"),
+    path(f"{_s}register/sent/", links.sent, name="sent"),
+    path(f"{_s}register/confirm/<token:token>/", links.confirm, name="confirm"),
+    path(f"{_s}register/sign-in/", links.sign_in, name="sign_in"),
     path(f"{_s}my-registration/", vendor.mine, name="mine"),
     path(f"{_s}my-registration/consent/", vendor.consent, name="consent"),
     path(f"{_s}my-registration/cancel/", vendor.cancel, name="cancel"),
     path(f"{_s}my-registration/erase/", vendor.erase, name="erase"),
     path(f"{_s}my-registration/links/reset/", vendor.links_reset, name="links_reset"),
-    path(f"{_s}my-calendar/<token:token>.ics", vendor.calendar_feed, name="calendar"),
+    path(f"{_s}my-calendar/<token:token>.ics", links.calendar_feed, name="calendar"),
     path(f"{_s}participants/", vendor.participants, name="participants"),
-    path(f"{_s}join/<token:token>/", vendor.join, name="join"),
+    path(f"{_s}join/<token:token>/", links.join, name="join"),
     path(
         f"{_s}sessions/<id:session_id>/contact-me/<id:agency_id>/",
         vendor.contact_me,
