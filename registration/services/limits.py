@@ -22,11 +22,10 @@ def _rate(name: str) -> tuple[int, int]:
 
 
 def email_link_rate_check(*, email: str, client: str) -> None:
-    """Count one emailed link for ``email`` and for the client address ``client`` (if any);
-    RateLimitError past either limit. Writes nothing to the database."""
-    limits = [
-        ("email-link:address", email.strip().lower(), _rate("REGISTRATION_LINK_RATE_PER_ADDRESS"))
-    ]
-    if client:
-        limits.append(("email-link:client", client, _rate("REGISTRATION_LINK_RATE_PER_CLIENT")))
-    hit(*limits)
+    """Count one emailed link for ``email`` and for the client address ``client``;
+    RateLimitError past either limit. Writes nothing to the database. A caller without a
+    client address (none today) counts as one shared "unknown" client, never as unlimited."""
+    hit(
+        ("email-link:address", email.strip().lower(), _rate("REGISTRATION_LINK_RATE_PER_ADDRESS")),
+        ("email-link:client", client or "unknown", _rate("REGISTRATION_LINK_RATE_PER_CLIENT")),
+    )

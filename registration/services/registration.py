@@ -64,7 +64,7 @@ def allowed_modes(seminar: Seminar) -> list[str]:
 
 @transaction.atomic
 def registration_request(
-    *, seminar: Seminar, payload: dict, user=None, client: str = ""
+    *, seminar: Seminar, payload: dict, user=None, client: str
 ) -> Registration | None:
     """Handle a submitted registration form.
 
@@ -92,7 +92,7 @@ def registration_request(
 
 
 @transaction.atomic
-def sign_in_link_request(*, seminar: Seminar, email: str, client: str = "") -> bool:
+def sign_in_link_request(*, seminar: Seminar, email: str, client: str) -> bool:
     """Email a sign-in link to a vendor registered for ``seminar``; False (and no email)
     for unknown addresses. Emails the link (after commit). RateLimitError past the emailed-link
     limits, counted before the look-up so known and unknown addresses are refused alike."""

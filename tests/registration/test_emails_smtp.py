@@ -71,7 +71,7 @@ def test_french_vendor_gets_french_emails_with_join_link_ics_and_qr(
         session_ids=[agencies["sessions"][0].pk],
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.registration_request(seminar=open_seminar, payload=payload)
+        services.registration_request(seminar=open_seminar, payload=payload, client="192.0.2.1")
     (link_mail,) = smtp.messages
     assert link_mail["Subject"] == f"Confirmez votre inscription : {open_seminar.title}"
     body = _text(link_mail)

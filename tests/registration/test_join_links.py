@@ -201,7 +201,9 @@ def test_confirmation_link_for_a_staff_address_creates_nothing_and_signs_in_no_o
     factories.UserFactory(email="organiser@un.example", is_staff=True)
     with django_capture_on_commit_callbacks(execute=True):
         services.registration_request(
-            seminar=open_seminar, payload=registration_payload(email="organiser@un.example")
+            seminar=open_seminar,
+            payload=registration_payload(email="organiser@un.example"),
+            client="192.0.2.1",
         )
     body = mail.outbox[-1].body
     link = _path(next(line for line in body.splitlines() if "/register/confirm/" in line))

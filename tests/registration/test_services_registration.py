@@ -28,7 +28,7 @@ def test_request_stores_only_the_link_until_it_is_used(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         result = services.registration_request(
-            seminar=open_seminar, payload=registration_payload(), user=None
+            seminar=open_seminar, payload=registration_payload(), user=None, client="192.0.2.1"
         )
     assert result is None
     assert Person.objects.count() == 0 and Registration.objects.count() == 0
@@ -51,7 +51,9 @@ def test_used_link_is_refused_and_changes_nothing(
     open_seminar, agencies, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.registration_request(seminar=open_seminar, payload=registration_payload())
+        services.registration_request(
+            seminar=open_seminar, payload=registration_payload(), client="192.0.2.1"
+        )
     raw = _raw_token(_link_from_outbox())
     services.link_use(raw_token=raw)
     with pytest.raises(LinkError, match="already been used"):
@@ -112,12 +114,16 @@ def test_closed_window_refuses_with_a_clear_message_and_saves_nothing(open_semin
     open_seminar.registration_closes_at = timezone.now() - timedelta(minutes=1)
     open_seminar.save()
     with pytest.raises(ValidationError, match="Registration closed on"):
-        services.registration_request(seminar=open_seminar, payload=registration_payload())
+        services.registration_request(
+            seminar=open_seminar, payload=registration_payload(), client="192.0.2.1"
+        )
     open_seminar.registration_closes_at = None
     open_seminar.registration_opens_at = timezone.now() + timedelta(days=2)
     open_seminar.save()
     with pytest.raises(ValidationError, match="Registration opens on"):
-        services.registration_request(seminar=open_seminar, payload=registration_payload())
+        services.registration_request(
+            seminar=open_seminar, payload=registration_payload(), client="192.0.2.1"
+        )
     assert SignInToken.objects.count() == 0 and Person.objects.count() == 0
 
 
