@@ -2,7 +2,7 @@
 
 from django.contrib.auth.models import User
 
-from seminars.models import SeminarRole
+from seminars import permissions
 
 
 def may_sign_in_by_link(user: User | None) -> bool:
@@ -13,4 +13,4 @@ def may_sign_in_by_link(user: User | None) -> bool:
         return False
     if user.is_staff or user.is_superuser:
         return False
-    return not SeminarRole.objects.filter(user=user).exists()
+    return not permissions.holds_any_role(user)

@@ -34,6 +34,13 @@ def managed_seminars(user: AnyUser) -> QuerySet[Seminar]:
     ).distinct()
 
 
+def holds_any_role(user: AnyUser) -> bool:
+    """Whether the user organises, moderates or presents in any seminar at all."""
+    if not user.is_authenticated:
+        return False
+    return SeminarRole.objects.filter(user=user).exists()
+
+
 def can_manage_seminar(user: AnyUser, seminar: Seminar) -> bool:
     if user.is_authenticated and user.is_superuser:
         return True

@@ -69,7 +69,9 @@ def upload_detail(request, pk: int):
 def upload_parts(request, pk: int):
     try:
         upload = _own_upload(request, pk)
-        numbers = edge.json_int_list(json_body(request), "parts", minimum=1, maximum=10_000)
+        numbers = edge.json_int_list(
+            json_body(request), "parts", minimum=1, maximum=uploads.MAX_PARTS
+        )
         urls = uploads.upload_presign_parts(upload=upload, part_numbers=numbers)
     except (ValidationError, Http404, edge.BadInput) as error:
         return error_response(error)
