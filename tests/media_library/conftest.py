@@ -229,6 +229,12 @@ def other_agency_session(seminar):
 
 
 @pytest.fixture
+def presenter_client(client, presenter):
+    client.force_login(presenter)
+    return client
+
+
+@pytest.fixture
 def chromium_path():
     return require_chromium()
 

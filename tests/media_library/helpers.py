@@ -6,6 +6,8 @@ from pathlib import Path
 import requests
 from django.urls import reverse
 
+from media_library.models import MediaAsset, UploadSession
+
 
 def start(client, *, session, path: Path, kind="video", language="en", title="Talk", size=None):
     return client.post(
@@ -70,3 +72,9 @@ def upload(client, *, session, path: Path, **kwargs):
     state = answer.json()
     send_all(client, state, path)
     return complete(client, state)
+
+
+def nothing_left(root: Path) -> bool:
+    """No file under ``root``, no asset and no upload session: a refusal left nothing."""
+    files = [p for p in root.rglob("*") if p.is_file()]
+    return files == [] and not MediaAsset.objects.exists() and not UploadSession.objects.exists()

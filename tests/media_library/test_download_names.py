@@ -82,12 +82,6 @@ def test_a_nul_byte_in_a_download_name_cannot_break_the_header(request, tmp_path
     assert body == pdf.read_bytes()
 
 
-@pytest.fixture
-def presenter_client(client, presenter):
-    client.force_login(presenter)
-    return client
-
-
 def test_upload_stores_a_clean_file_name_and_a_one_line_title(
     presenter_client, session_with_agency, local_storage, tmp_path
 ):

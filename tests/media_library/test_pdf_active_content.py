@@ -17,19 +17,8 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from media_library.models import MediaAsset, Presentation, UploadSession
+from media_library.models import MediaAsset, Presentation
 from tests.media_library import helpers
-
-
-@pytest.fixture
-def presenter_client(client, presenter):
-    client.force_login(presenter)
-    return client
-
-
-def _nothing_left(root) -> bool:
-    files = [p for p in root.rglob("*") if p.is_file()]
-    return files == [] and not MediaAsset.objects.exists() and not UploadSession.objects.exists()
 
 
 def _name(text: str) -> NameObject:
@@ -157,7 +146,7 @@ def test_slides_with_active_content_are_refused_saying_what(
     assert message.startswith("The PDF contains ")
     assert what in message
     assert "export or print them to PDF again" in message
-    assert _nothing_left(local_storage)
+    assert helpers.nothing_left(local_storage)
     assert not Presentation.objects.exists()
 
 
@@ -248,4 +237,4 @@ def test_a_deck_that_needs_a_password_is_refused(
     answer = _upload_slides(presenter_client, session_with_agency, deck)
     assert answer.status_code == 422
     assert "protected by a password" in answer.json()["error"]
-    assert _nothing_left(local_storage)
+    assert helpers.nothing_left(local_storage)

@@ -22,12 +22,6 @@ from tests.media_library import helpers
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def presenter_client(client, presenter):
-    client.force_login(presenter)
-    return client
-
-
 def _queued_asset(client, session, path) -> MediaAsset:
     answer = helpers.upload(client, session=session, path=path)
     assert answer.status_code == 200, answer.content

@@ -4,7 +4,6 @@ import io
 import json
 import tracemalloc
 
-import pytest
 import requests
 from django.test import RequestFactory
 from django.urls import reverse
@@ -13,12 +12,6 @@ from media_library.models import MediaAsset, UploadSession
 from media_library.services import uploads
 from media_library.views import uploads as upload_views
 from tests.media_library import helpers
-
-
-@pytest.fixture
-def presenter_client(client, presenter):
-    client.force_login(presenter)
-    return client
 
 
 def _padded_mp4(source, target, total_bytes: int):

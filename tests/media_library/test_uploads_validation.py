@@ -4,21 +4,10 @@ import shutil
 
 import pytest
 
-from media_library.models import MediaAsset, Presentation, UploadSession
+from media_library.models import MediaAsset, Presentation
 from media_library.services.validation import MediaRejectedError, sniff, webvtt_check
 from tests.media_library import helpers
 from tests.media_library.conftest import VTT, make_pdf
-
-
-def _nothing_left(root) -> bool:
-    files = [p for p in root.rglob("*") if p.is_file()]
-    return files == [] and not MediaAsset.objects.exists() and not UploadSession.objects.exists()
-
-
-@pytest.fixture
-def presenter_client(client, presenter):
-    client.force_login(presenter)
-    return client
 
 
 def test_renamed_executable_is_rejected_as_a_program(
@@ -30,7 +19,7 @@ def test_renamed_executable_is_rejected_as_a_program(
     assert answer.status_code == 422
     assert "Windows program" in answer.json()["error"]
     assert "not a video" in answer.json()["error"]
-    assert _nothing_left(local_storage)
+    assert helpers.nothing_left(local_storage)
     assert not Presentation.objects.exists()
 
 
@@ -43,7 +32,7 @@ def test_truncated_mp4_is_rejected_as_truncated(
     answer = helpers.upload(presenter_client, session=session_with_agency, path=cut)
     assert answer.status_code == 422
     assert "truncated" in answer.json()["error"]
-    assert _nothing_left(local_storage)
+    assert helpers.nothing_left(local_storage)
 
 
 def test_oversize_video_is_refused_before_any_byte_is_sent(
@@ -53,7 +42,7 @@ def test_oversize_video_is_refused_before_any_byte_is_sent(
     answer = helpers.start(presenter_client, session=session_with_agency, path=sample_mp4)
     assert answer.status_code == 400
     assert "the limit is 1000 bytes" in answer.json()["error"]
-    assert _nothing_left(local_storage)
+    assert helpers.nothing_left(local_storage)
 
 
 def test_chunk_past_the_declared_size_is_refused(
@@ -86,7 +75,7 @@ def test_malformed_webvtt_is_rejected_with_the_bad_line(
     )
     assert answer.status_code == 422
     assert message in answer.json()["error"]
-    assert _nothing_left(local_storage)
+    assert helpers.nothing_left(local_storage)
 
 
 def test_subtitles_file_without_webvtt_header_is_rejected(
@@ -129,7 +118,7 @@ def test_pdf_without_end_marker_is_rejected(
     answer = helpers.upload(presenter_client, session=session_with_agency, path=cut, kind="slides")
     assert answer.status_code == 422
     assert "%%EOF" in answer.json()["error"]
-    assert _nothing_left(local_storage)
+    assert helpers.nothing_left(local_storage)
 
 
 def test_video_uploaded_as_slides_is_rejected(

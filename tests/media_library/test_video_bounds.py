@@ -7,23 +7,12 @@ import subprocess
 import pytest
 from django.urls import reverse
 
-from media_library.models import MediaAsset, UploadSession
+from media_library.models import MediaAsset
 from media_library.services import bounds, processing
 from media_library.services.ffmpeg import hls_command, run_with_progress
 from media_library.services.validation import MediaRejectedError, probe
 from tests.media_library import helpers
 from tests.media_library.conftest import make_clip
-
-
-@pytest.fixture
-def presenter_client(client, presenter):
-    client.force_login(presenter)
-    return client
-
-
-def _nothing_left(root) -> bool:
-    files = [p for p in root.rglob("*") if p.is_file()]
-    return files == [] and not MediaAsset.objects.exists() and not UploadSession.objects.exists()
 
 
 def _facts(width, height, **extra) -> dict:
@@ -124,7 +113,7 @@ def test_the_11520_by_720_clip_is_refused_before_processing(
     assert answer.status_code == 422
     assert answer.json()["rejected"] is True
     assert "11520 × 720 pixels; the largest accepted is 3840 × 2160" in answer.json()["error"]
-    assert _nothing_left(local_storage)
+    assert helpers.nothing_left(local_storage)
 
 
 def test_pixels_declared_sixteen_times_wider_are_refused(
@@ -137,7 +126,7 @@ def test_pixels_declared_sixteen_times_wider_are_refused(
     answer = helpers.upload(presenter_client, session=session_with_agency, path=clip)
     assert answer.status_code == 422
     assert "shown 11520 × 720: 16.0 times as wide" in answer.json()["error"]
-    assert _nothing_left(local_storage)
+    assert helpers.nothing_left(local_storage)
 
 
 def test_a_five_hour_clip_of_a_few_kilobytes_is_refused(
@@ -148,7 +137,7 @@ def test_a_five_hour_clip_of_a_few_kilobytes_is_refused(
     answer = helpers.upload(presenter_client, session=session_with_agency, path=clip)
     assert answer.status_code == 422
     assert "lasts 5:00:00; the longest accepted is 4:00:00" in answer.json()["error"]
-    assert _nothing_left(local_storage)
+    assert helpers.nothing_left(local_storage)
 
 
 def test_a_one_hour_clip_is_accepted_unless_the_limit_is_lower(
@@ -172,7 +161,7 @@ def test_a_clip_faster_than_the_frame_rate_limit_is_refused(
     answer = helpers.upload(presenter_client, session=session_with_agency, path=clip)
     assert answer.status_code == 422
     assert "120.00 frames per second; the most accepted is 60" in answer.json()["error"]
-    assert _nothing_left(local_storage)
+    assert helpers.nothing_left(local_storage)
 
 
 # --- processing -----------------------------------------------------------------------------
@@ -286,4 +275,4 @@ def test_ffprobe_itself_is_bounded_and_its_refusal_names_the_size(
     answer = helpers.upload(presenter_client, session=session_with_agency, path=hd_mp4)
     assert answer.status_code == 422
     assert answer.json()["error"] == str(refused.value)
-    assert _nothing_left(local_storage)
+    assert helpers.nothing_left(local_storage)
