@@ -3,9 +3,19 @@
 Every view that decides a company claim asks ``can_decide_company_claim``, nothing else.
 """
 
-from registration.models import CompanyClaim, Person
+from django.db.models import QuerySet
+
+from registration.models import CompanyClaim
 from seminars import permissions
 from seminars.permissions import AnyUser
+
+
+def claims_a_member_may_decide(user: AnyUser) -> QuerySet[CompanyClaim]:
+    """Claims on a company the user already belongs to, other than the user's own: the one
+    home of the "member of the claimed company" rule."""
+    if not user.is_authenticated:
+        return CompanyClaim.objects.none()
+    return CompanyClaim.objects.filter(company__people__user=user).exclude(person__user=user)
 
 
 def can_decide_company_claim(user: AnyUser, claim: CompanyClaim) -> bool:
@@ -16,8 +26,4 @@ def can_decide_company_claim(user: AnyUser, claim: CompanyClaim) -> bool:
         return False
     if permissions.can_manage_seminar(user, claim.seminar):
         return True
-    return (
-        Person.objects.filter(user=user, company_id=claim.company_id)
-        .exclude(pk=claim.person_id)
-        .exists()
-    )
+    return claims_a_member_may_decide(user).filter(pk=claim.pk).exists()

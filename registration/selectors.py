@@ -18,6 +18,7 @@ from registration.models import (
     LeadScoreWeights,
     Registration,
 )
+from registration.permissions import claims_a_member_may_decide
 from seminars.models import Attendance, Organization, Question, Seminar, Vote
 
 Status = Registration.Status
@@ -45,14 +46,9 @@ def company_claims_pending(seminar: Seminar) -> QuerySet[CompanyClaim]:
 
 def company_claims_for_member(user) -> QuerySet[CompanyClaim]:
     """Pending claims on the company the signed-in vendor belongs to (theirs to decide)."""
-    if not user.is_authenticated:
-        return CompanyClaim.objects.none()
     return (
-        CompanyClaim.objects.filter(
-            status=CompanyClaim.Status.PENDING,
-            company__people__user=user,
-        )
-        .exclude(person__user=user)
+        claims_a_member_may_decide(user)
+        .filter(status=CompanyClaim.Status.PENDING)
         .select_related("person", "company", "claimant_company")
         .order_by("created_at", "pk")
     )
