@@ -31,6 +31,11 @@ CLOSE_TOO_SLOW = 4008
 # This process was taken for dead and its connection rows swept: its sockets are closed so
 # that their clients reconnect (and count again) and resume from their last seq.
 CLOSE_RECONNECT = 1012
+# WebSocket's "internal error": a socket the hub could not write to; the client resumes.
+CLOSE_INTERNAL_ERROR = 1011
+# Delivery failures since the process started, per kind ("socket": one socket's write;
+# "feed": a whole event of a feed), for logs, tests and a later metrics endpoint.
+FAILURES: collections.Counter = collections.Counter()
 _CLOSE = object()
 
 
@@ -245,15 +250,31 @@ class Feed:
 
     def deliver(self, message: dict) -> None:
         seq, text = message["seq"], message["frame"]
+        prepared = Prepared(text)  # before noting the seq: if this fails, repair fetches it
         if not self.note(seq):
             return
         owner, owner_text = message.get("owner"), message.get("owner_frame")
-        prepared = Prepared(text)
         for outlet in list(self.outlets):
-            if owner is not None and outlet.person_key == owner:
-                outlet.push_live(seq, owner_text)
-            else:
-                outlet.push_live(seq, text, prepared)
+            try:
+                if owner is not None and outlet.person_key == owner:
+                    outlet.push_live(seq, owner_text)
+                else:
+                    outlet.push_live(seq, text, prepared)
+            except Exception:
+                # One broken socket never stops the room: it is logged, counted and closed
+                # (its client reconnects and resumes by seq); the other sockets go on.
+                self.outlet_failed(outlet, seq)
+
+    def outlet_failed(self, outlet: "Outlet", seq: int) -> None:
+        FAILURES["socket"] += 1
+        logger.exception(
+            "live feed %s: delivering seq %s to socket %s failed; closing it",
+            self.group,
+            seq,
+            outlet.person_key,
+        )
+        with contextlib.suppress(Exception):
+            outlet.close(CLOSE_INTERNAL_ERROR)
 
 
 class Hub:
@@ -321,7 +342,21 @@ class Hub:
                 await asyncio.sleep(1)
                 continue
             if message.get("type") == MESSAGE_TYPE:
-                feed.deliver(message)
+                self._deliver(feed, message)
+
+    @staticmethod
+    def _deliver(feed: Feed, message: dict) -> None:
+        """Deliver one event; a failure is logged and counted, and the feed reads on (an event
+        it could not note is fetched again by seq in the next repair tick)."""
+        try:
+            feed.deliver(message)
+        except Exception:
+            FAILURES["feed"] += 1
+            logger.exception(
+                "live feed %s: delivering seq %s failed; the feed goes on",
+                feed.group,
+                message.get("seq"),
+            )
 
     def outlets_of_room(self, session_id: int) -> list[Outlet]:
         return [
@@ -375,7 +410,7 @@ class Hub:
             agency_ids = [int(feed.key.split("-")[1])] if feed.key.startswith("agency-") else []
             for event in events:
                 logger.warning("live feed %s repaired lost seq %s", feed.group, event["seq"])
-                feed.deliver(event_messages(event, agency_ids)[feed.key])
+                self._deliver(feed, event_messages(event, agency_ids)[feed.key])
 
     def reconnect_all(self) -> None:
         """Close every local socket with 1012: their clients reconnect and resume."""
