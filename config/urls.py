@@ -31,7 +31,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("scheduling/", include("scheduling.urls")),
     path("media-library/", include("media_library.urls")),
     # Seminar-scoped pages of every app live under /seminars/<slug>/.
     path("seminars/", include("registration.urls")),
