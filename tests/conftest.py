@@ -72,6 +72,17 @@ def _private_media_in_tmp(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request with Accept-Language leaves its language active in the thread (Django's
+    LocaleMiddleware activates it and nothing deactivates it in the test client); later tests
+    that translate outside a request would read French. Each test ends on the default."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _clean_cache():
     from django.core.cache import caches
 
@@ -115,3 +126,4 @@ def _no_gc_freeze(settings):
     """A test process makes and drops far more objects than it holds sockets; freezing them
     (seminars/live/gcpolicy.py) would keep them all. test_live_gcpolicy.py tests the policy."""
     settings.LIVE_GC_FREEZE = False
+
