@@ -127,3 +127,13 @@ def _no_gc_freeze(settings):
     (seminars/live/gcpolicy.py) would keep them all. test_live_gcpolicy.py tests the policy."""
     settings.LIVE_GC_FREEZE = False
 
+
+@pytest.fixture
+def now(monkeypatch):
+    """A clock for seminars.ratelimit that the test moves, so windows pass without waiting.
+    It starts at the beginning of a 60 s, a 600 s and a 3600 s window."""
+    from seminars import ratelimit
+
+    moment = {"t": 1_900_000_800.0}
+    monkeypatch.setattr(ratelimit, "clock", lambda: moment["t"])
+    return moment

@@ -7,7 +7,6 @@ from django.core import mail
 from django.urls import reverse
 
 from registration.models import Person, Registration, SignInToken
-from seminars import ratelimit
 from tests.registration.test_views import _form_data
 
 HOUR = 3600
@@ -18,14 +17,6 @@ def _rates(settings):
     settings.REGISTRATION_LINK_RATE_PER_ADDRESS = (5, HOUR)
     settings.REGISTRATION_LINK_RATE_PER_CLIENT = (20, 600)
     settings.TRUSTED_PROXY_COUNT = 0
-
-
-@pytest.fixture
-def now(monkeypatch):
-    """A clock the test moves: windows pass without waiting."""
-    moment = {"t": 1_900_000_800.0}  # the start of a 600 s and of a 3600 s window
-    monkeypatch.setattr(ratelimit, "clock", lambda: moment["t"])
-    return moment
 
 
 def _url(name, seminar):

@@ -7,7 +7,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from seminars import ratelimit
 from seminars.live.errors import LiveError
 from seminars.live.services import room_identity_join, room_invite_create
 from seminars.live.views import ROOM_TOKENS_KEY
@@ -21,13 +20,6 @@ def _rates(settings):
     settings.LIVE_GUEST_ASK_RATE_PER_CLIENT = (10, 60)
     settings.LIVE_ASK_RATE = (3, 60)
     settings.TRUSTED_PROXY_COUNT = 0
-
-
-@pytest.fixture
-def now(monkeypatch):
-    moment = {"t": 1_900_000_800.0}  # the start of a 60 s and of a 600 s window
-    monkeypatch.setattr(ratelimit, "clock", lambda: moment["t"])
-    return moment
 
 
 @pytest.fixture

@@ -41,13 +41,6 @@ def test_two_addresses_of_one_ipv6_network_are_one_client():
     assert first == second != other
 
 
-@pytest.fixture
-def now(monkeypatch):
-    moment = {"t": 1_900_000_800.0}
-    monkeypatch.setattr(ratelimit, "clock", lambda: moment["t"])
-    return moment
-
-
 def test_under_the_limit_passes_and_past_it_says_when_the_window_ends(now):
     for _ in range(3):
         hit(("test", "key", (3, 60)))
