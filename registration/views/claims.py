@@ -2,8 +2,9 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from registration.models import CompanyClaim
@@ -11,6 +12,8 @@ from registration.permissions import can_decide_company_claim
 from registration.services.company import company_claim_decide
 from seminars import permissions
 from seminars.selectors import seminar_visible_or_404
+
+DECISIONS = {"approve", "reject"}
 
 
 @login_required
@@ -21,10 +24,12 @@ def decide(request, slug: str, pk: int):
     claim = get_object_or_404(CompanyClaim.objects.select_related("seminar"), pk=pk)
     if not can_decide_company_claim(request.user, claim):
         raise PermissionDenied
+    decision = request.POST.get("decision")
+    if decision not in DECISIONS:
+        # Anything but the two buttons' values is refused, never read as a refusal.
+        return HttpResponseBadRequest(_("Choose to confirm or to refuse."))
     try:
-        company_claim_decide(
-            claim=claim, approve=request.POST.get("decision") == "approve", by_user=request.user
-        )
+        company_claim_decide(claim=claim, approve=decision == "approve", by_user=request.user)
     except ValidationError as error:
         return HttpResponse(" ".join(error.messages), status=409)
     if permissions.can_manage_seminar(request.user, claim.seminar):

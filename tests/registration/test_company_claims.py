@@ -259,3 +259,16 @@ def test_erasing_a_claimant_withdraws_their_pending_claim(real, attacker):
     services.person_erase(person=attacker.person)
     assert CompanyClaim.objects.count() == 0
     assert real[0].legal_name == "Nairobi Solar Pumps Ltd"
+
+
+@pytest.mark.parametrize("decision", ["", "yes", "APPROVE"])
+def test_a_decision_that_is_neither_button_is_refused_and_changes_nothing(
+    client, open_seminar, real, attacker, decision
+):
+    organizer = factories.RoleFactory(seminar=open_seminar, role="organizer").user
+    claim = CompanyClaim.objects.get()
+    response = _decide(client, organizer, open_seminar, claim, decision)
+    assert response.status_code == 400
+    assert "Choose to confirm or to refuse." in response.content.decode()
+    claim.refresh_from_db()
+    assert claim.status == CompanyClaim.Status.PENDING
