@@ -1,7 +1,7 @@
 """OpenIPS's side of a run, in its own Django process: rooms, identities, and the events.
 
 Events go through the real path: ``question_ask`` (in an open session a question is
-approved on arrival) and ``question_vote`` from ``seminars.live.services``. Each call
+approved on arrival) and ``question_vote`` from ``live.services``. Each call
 writes the question or vote, the room event and its seq to PostgreSQL in one transaction
 and publishes after commit through the Redis pub/sub channel layer to every Daphne
 process's hub. The send time recorded for an event is taken just before the service call,
@@ -73,9 +73,10 @@ def room_create(clients: int) -> dict:
     """A fresh open-Q&A session with a room token per client and askers for the publisher."""
     from django.utils import timezone
 
-    from seminars.live.rooms import Viewer
-    from seminars.live.services.tokens import room_token_issue
-    from seminars.models import RoomDevice, Session
+    from live.models import RoomDevice
+    from live.rooms import Viewer
+    from live.services.tokens import room_token_issue
+    from seminars.models import Session
 
     seminar, agency = _seminar()
     now = timezone.now()
@@ -112,8 +113,8 @@ def _next_viewer():
 
 def publish(rate: float, duration: float) -> dict:
     from bench.targets import QUESTION_TEXT, paced
-    from seminars.live.selectors import room_load
-    from seminars.live.services.questions import question_ask, question_vote
+    from live.selectors import room_load
+    from live.services.questions import question_ask, question_vote
 
     room = room_load(session_id=STATE["session_id"])
     table = []

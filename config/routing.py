@@ -1,5 +1,5 @@
 """WebSocket routes of every app, in one list for config.asgi."""
 
-from seminars.routing import websocket_urlpatterns as seminar_routes
+from live.routing import websocket_urlpatterns as live_routes
 
-websocket_urlpatterns = [*seminar_routes]
+websocket_urlpatterns = [*live_routes]

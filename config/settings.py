@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django_countries",
     "django_tasks_db",
     "seminars",
+    "live",
     "scheduling",
     "registration",
     "media_library",

@@ -36,7 +36,7 @@ urlpatterns = [
     path("seminars/", include("registration.urls")),
     path("seminars/", include("media_library.seminar_urls")),
     path("seminars/", include("scheduling.seminar_urls")),
-    path("seminars/", include("seminars.live.urls")),
+    path("seminars/", include("live.urls")),
     path("seminars/", include("seminars.urls")),
 ]
 if settings.DEBUG:

@@ -12,12 +12,12 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from live.models import Attendance
 from registration import constants
 from registration.forms import default_zone
 from registration.models import Company, EngagementEvent, Person, Registration
 from registration.services.consent import consents_apply
 from registration.services.registration import _person_user, _snapshot_tags
-from seminars.models import Attendance
 
 # (country, company, city, size, women-owned, segments, first name, last name, language)
 VENDORS = [

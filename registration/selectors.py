@@ -8,6 +8,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext_lazy as _
 
+from live.models import Attendance, Question, Vote
 from registration import constants
 from registration.models import (
     AgencyConsent,
@@ -19,7 +20,7 @@ from registration.models import (
     Registration,
 )
 from registration.permissions import claims_a_member_may_decide
-from seminars.models import Attendance, Organization, Question, Seminar, Vote
+from seminars.models import Organization, Seminar
 
 Status = Registration.Status
 

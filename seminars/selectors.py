@@ -142,7 +142,7 @@ def _agenda_stamp_sql() -> str:
 
     Raw SQL because every view of the page reads it and the ORM's compilation cost as much as
     the rest of a cached page. ``faq_published`` is written with ``QuerySet.update()``
-    (seminars.live.services.faq), which leaves ``updated_at`` alone, so the published
+    (live.services.faq), which leaves ``updated_at`` alone, so the published
     sessions are counted and their ids summed: up to three toggles between two views always
     change the value.
     """

@@ -124,7 +124,7 @@ def presenter(db, seminar, agency):
 @pytest.fixture(autouse=True)
 def _no_gc_freeze(settings):
     """A test process makes and drops far more objects than it holds sockets; freezing them
-    (seminars/live/gcpolicy.py) would keep them all. test_live_gcpolicy.py tests the policy."""
+    (live/transport/gcpolicy.py) would keep them all. test_live_gcpolicy.py tests the policy."""
     settings.LIVE_GC_FREEZE = False
 
 

@@ -14,7 +14,7 @@ import json
 import pytest
 
 from tests.browser import launch, require_chromium
-from tests.seminars.test_live_browser import DaphneProcess, _free_port, _manage
+from tests.live.test_live_browser import DaphneProcess, _free_port, _manage
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -4,8 +4,8 @@ import pytest
 from channels.db import database_sync_to_async
 
 from config.websocket_origin import origin_allowed
-from seminars.models import LiveConnection
-from tests.seminars.live_helpers import live_room_data, live_socket
+from live.models import LiveConnection
+from tests.live.live_helpers import live_room_data, live_socket
 
 
 def scope(origin: str | None, host: str = "seminars.example.org", **extra) -> dict:

@@ -277,33 +277,10 @@ class SeminarRole(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.seminar}"
 
 
-# The live room's models live in their own module; importing them here keeps
-# ``from seminars.models import Question`` working and registers them with the app.
-from seminars.models.live import (  # noqa: E402 - after the models they point at
-    Attendance,
-    LiveConnection,
-    LiveProcess,
-    Question,
-    RoomDevice,
-    RoomEvent,
-    RoomMute,
-    RoomSequence,
-    Vote,
-)
-
 __all__ = [
-    "Attendance",
-    "LiveConnection",
-    "LiveProcess",
     "Organization",
-    "Question",
-    "RoomDevice",
-    "RoomEvent",
-    "RoomMute",
-    "RoomSequence",
     "Seminar",
     "SeminarRole",
     "Session",
     "SessionChange",
-    "Vote",
 ]

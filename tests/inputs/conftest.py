@@ -11,10 +11,10 @@ from django.core.management import call_command
 from django.test import Client
 
 from accesskeys import purposes, tokens
+from live.services import room_invite_create
 from media_library.models import MediaAsset
 from media_library.services import uploads
 from registration.models import Registration
-from seminars.live.services import room_invite_create
 from seminars.models import Organization, Session
 
 # name -> [inputs sent, server errors]; filled by the tests, printed at the end of the run.

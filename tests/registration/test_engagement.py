@@ -5,10 +5,10 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
+from live.models import Attendance, Question, Vote
 from registration import services
 from registration.models import EngagementEvent
 from registration.selectors import lead_rows
-from seminars.models import Attendance, Question, Vote
 from tests import factories
 
 

@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from live.models import Question, RoomDevice
 from registration.models import Company, Lead, Person
-from seminars.models import Question, RoomDevice
 from tests import factories
 from tests.injection import (
     INJECTIONS,

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from seminars.live.services import session_set_faq_published
+from live.services import session_set_faq_published
 from seminars.services import session_save
 from tests.factories import AgencyFactory, SessionFactory, UserFactory
 

@@ -1,0 +1,257 @@
+"""The live room socket (protocol: docs/websocket-protocol.md).
+
+Thin: it authenticates, routes each frame to a registered command (``handlers.py``) run in
+the database thread, and sends the reply. Room events do not pass through here at all: the
+process's hub writes them straight to this socket's outlet.
+"""
+
+import logging
+import time
+import uuid
+from urllib.parse import parse_qs
+
+import orjson
+from channels.consumer import get_handler_name
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from live import conf, selectors, services
+from live.errors import LiveError
+from live.handlers import COMMANDS
+from live.models import Question
+from live.ratelimit import FrameBucket
+from live.rooms import Room, Viewer
+from live.transport import heartbeat
+from live.transport.hub import Outlet, hub_get
+from live.transport.threads import socket_work
+
+logger = logging.getLogger(__name__)
+
+
+def _query(scope: dict) -> dict[str, str]:
+    parsed = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    return {key: values[-1] for key, values in parsed.items()}
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _language(scope: dict) -> str:
+    """The language of error messages: the language cookie, else Accept-Language."""
+    cookie = scope.get("cookies", {}).get(settings.LANGUAGE_COOKIE_NAME)
+    candidates = [cookie] if cookie else []
+    for name, value in scope.get("headers", []):
+        if name == b"accept-language":
+            parsed = translation.trans_real.parse_accept_lang_header(value.decode("latin-1"))
+            candidates += [code for code, _q in parsed]
+    for code in candidates:
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE
+
+
+def _enter(session_id: int, user, query: dict, connection_id: uuid.UUID) -> tuple:
+    """Who the socket is, and its connection recorded (one database-thread hop)."""
+    room, viewer = selectors.room_enter(
+        session_id=session_id,
+        user=user,
+        token=query.get("token"),
+        view=query.get("view"),
+        agency=_int_or_none(query.get("agency")),
+    )
+    heartbeat.ensure_fresh()  # a beat only when this process was idle
+    services.attendance_join(
+        room=room, viewer=viewer, connection_id=connection_id, process_id=heartbeat.PROCESS_ID
+    )
+    return room, viewer, selectors.viewer_state(room=room, viewer=viewer)
+
+
+def _hello(room: Room, viewer: Viewer, state: dict) -> dict:
+    return {
+        "type": "hello",
+        "level": viewer.level,
+        "agency_id": viewer.agency_id,
+        "person": {"key": viewer.person_key, "name": viewer.name, "guest": viewer.token},
+        "muted": state["muted"],
+        "session": {
+            "id": room.session_id,
+            "title": room.title,
+            "qa_moderated": state["qa_moderated"],
+            "language": room.language,
+            "starts_at": room.starts_at.isoformat().replace("+00:00", "Z"),
+            "ends_at": room.ends_at.isoformat().replace("+00:00", "Z"),
+            "agencies": list(room.agencies),
+        },
+        "limits": {
+            "question_max_chars": Question.MAX_CHARS,
+            "answer_max_chars": Question.ANSWER_MAX_CHARS,
+            "ask_per_minute": _per_minute(conf.get("LIVE_ASK_RATE")),
+            "vote_per_minute": _per_minute(conf.get("LIVE_VOTE_RATE")),
+        },
+    }
+
+
+def _per_minute(rate: tuple) -> int:
+    count, seconds = rate
+    return int(count * 60 / seconds)
+
+
+class LiveRoomConsumer(AsyncWebsocketConsumer):
+    # An alias with no configured layer: Channels then gives the consumer no channel of its
+    # own (no per-socket subscription, no per-socket receive task). The hub subscribes once
+    # per room feed instead.
+    channel_layer_alias = "openips-live-hub-only"
+
+    outlet: Outlet | None = None
+    connection_id: uuid.UUID | None = None
+
+    async def dispatch(self, message: dict) -> None:
+        # Skips AsyncConsumer.dispatch's aclose_old_connections() thread hop per message:
+        # this consumer touches the database only through database_sync_to_async, which
+        # closes old connections in its own thread.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    async def connect(self) -> None:
+        self.language = _language(self.scope)
+        query = _query(self.scope)
+        session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
+        connection_id = uuid.uuid4()
+        try:
+            with translation.override(self.language):
+                room, viewer, state = await socket_work(_enter)(
+                    session_id, self.scope.get("user"), query, connection_id
+                )
+        except LiveError as error:
+            await self.accept()
+            await self.close(code=error.close_code or 4403)
+            return
+        self.connection_id = connection_id
+        self.room, self.viewer = room, viewer
+        self.bucket = FrameBucket(conf.get("LIVE_FRAME_RATE"))
+        await self.accept()
+        self.outlet = Outlet(self.base_send, viewer.person_key)
+        self.hub = hub_get()
+        await self.hub.attach(room.session_id, viewer.level_key, self.outlet)
+        self.outlet.push_frame(_hello(room, viewer, state))
+        await self._catch_up(_int_or_none(query.get("last_seq")))
+
+    async def _catch_up(self, last_seq: int | None) -> None:
+        """Send a snapshot (or the missed events), holding live frames until it is out."""
+        if self.outlet.held is None:
+            self.outlet.held = []
+        if last_seq is None:
+            frame = await socket_work(selectors.room_snapshot)(
+                room=self.room,
+                viewer=self.viewer,
+                # The count this process's hub last sent the room: a count over every
+                # attendance row per connect would make a room of N cost N squared.
+                presence=self.hub.presence.get(self.room.session_id),
+            )
+        else:
+            frame = await socket_work(selectors.room_events_since)(
+                room=self.room, viewer=self.viewer, last_seq=last_seq
+            )
+        self.outlet.push_frame(frame)
+        self.outlet.release(frame["seq"])
+        self.hub.feed_synced(self.room.session_id, self.viewer.level_key, frame["seq"])
+
+    async def disconnect(self, code: int) -> None:
+        if self.outlet is not None:
+            self.outlet.closed = True
+            await self.hub.detach(self.room.session_id, self.viewer.level_key, self.outlet)
+        if self.connection_id is not None:
+            await socket_work(services.attendance_leave)(connection_id=self.connection_id)
+            self.connection_id = None
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None):
+        if self.outlet is None:
+            return
+        with translation.override(self.language):
+            await self._receive(text_data if text_data is not None else bytes_data or b"")
+
+    def _error(self, code: str, message: str, frame: dict | None = None, **extra) -> None:
+        reply = {"type": "error", "code": code, "message": str(message), **extra}
+        if frame is not None:
+            reply["command"] = frame.get("type")
+            if "ref" in frame:
+                reply["ref"] = frame["ref"]
+        self.outlet.push_frame(reply)
+
+    async def _receive(self, data: str | bytes) -> None:
+        if len(data) > conf.MAX_FRAME_BYTES:
+            return self._error("bad_frame", _("That message is too large."))
+        try:
+            frame = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            return self._error("bad_frame", _("That message is not valid JSON."))
+        if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+            return self._error("bad_frame", _("Every message needs a type."))
+        if not isinstance(frame.get("ref", ""), str | int) or len(str(frame.get("ref", ""))) > 64:
+            frame.pop("ref")
+        wait = self.bucket.take()
+        if wait is not None:
+            message = _("Too many messages. Please wait %(seconds)s seconds.") % {"seconds": wait}
+            return self._error("rate_limited", message, frame, retry_after=wait)
+        direct = self.DIRECT.get(frame["type"])
+        if direct is not None:
+            return await direct(self, frame)
+        await self._command(frame)
+
+    async def _command(self, frame: dict) -> None:
+        command = COMMANDS.get(frame["type"])
+        if command is None:
+            return self._error("unknown_type", _("Unknown message type."), frame)
+        if not command.allows(self.viewer):
+            return self._error("forbidden", _("You are not allowed to do that here."), frame)
+        try:
+            result = await database_sync_to_async(self._run)(command, frame)
+        except LiveError as error:
+            return self.outlet.push_frame(self._with_ref(error.as_frame(), frame))
+        except Exception:
+            logger.exception("live command %s failed", frame["type"])
+            return self._error("server_error", _("Something went wrong; please try again."), frame)
+        self.outlet.push_frame(self._with_ref({"type": "ack", **result}, frame))
+
+    def _run(self, command, frame: dict) -> dict:
+        with translation.override(self.language):
+            return command.run(self.room, self.viewer, frame)
+
+    @staticmethod
+    def _with_ref(reply: dict, frame: dict) -> dict:
+        reply["command"] = frame["type"]
+        if "ref" in frame:
+            reply["ref"] = frame["ref"]
+        return reply
+
+    async def _resume(self, frame: dict) -> None:
+        last_seq = frame.get("last_seq")
+        if not isinstance(last_seq, int) or isinstance(last_seq, bool):
+            return self._error("invalid", _("last_seq must be a number."), frame, field="last_seq")
+        await self._catch_up(last_seq)
+
+    async def _clock(self, frame: dict) -> None:
+        client_time = frame.get("client_time")
+        if not isinstance(client_time, int | float) or isinstance(client_time, bool):
+            message = _("client_time must be a number.")
+            return self._error("invalid", message, frame, field="client_time")
+        server_time = int(time.time() * 1000)
+        self.outlet.push_frame(
+            {"type": "clock", "client_time": client_time, "server_time": server_time}
+        )
+
+    async def _ping(self, frame: dict) -> None:
+        self.outlet.push_frame({"type": "pong"})
+
+    DIRECT = {"resume": _resume, "clock.sync": _clock, "ping": _ping}

@@ -1,0 +1,108 @@
+"""Commands a client may send, each registered with the permission it needs.
+
+Handlers are plain sync functions run in the database thread by the consumer; they parse the
+frame and call one service. ``level`` is the lowest permission level allowed; ``token_ok``
+says whether an in-room phone (room token, no account) may use it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from live import groups, services
+from live.rooms import Room, Viewer
+
+LEVEL_RANK = {groups.ATTENDEE: 0, groups.AGENCY: 1, groups.MODERATOR: 2}
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    run: Callable[[Room, Viewer, dict], dict]
+    level: str
+    token_ok: bool
+
+    def allows(self, viewer: Viewer) -> bool:
+        if viewer.token and not self.token_ok:
+            return False
+        return LEVEL_RANK[viewer.level] >= LEVEL_RANK[self.level]
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def command(name: str, *, level: str = groups.ATTENDEE, token_ok: bool = False):
+    def register(run: Callable[[Room, Viewer, dict], dict]):
+        COMMANDS[name] = Command(name=name, run=run, level=level, token_ok=token_ok)
+        return run
+
+    return register
+
+
+@command("question.ask", token_ok=True)
+def ask(room: Room, viewer: Viewer, frame: dict) -> dict:
+    return services.question_ask(
+        room=room,
+        viewer=viewer,
+        text=frame.get("text"),
+        agency_id=frame.get("agency_id"),
+        language=frame.get("language"),
+        hide_name=frame.get("hide_name", False),
+    )
+
+
+@command("question.vote", token_ok=True)
+def vote(room: Room, viewer: Viewer, frame: dict) -> dict:
+    return services.question_vote(room=room, viewer=viewer, question_id=frame.get("question_id"))
+
+
+@command("question.unvote", token_ok=True)
+def unvote(room: Room, viewer: Viewer, frame: dict) -> dict:
+    return services.question_vote(
+        room=room, viewer=viewer, question_id=frame.get("question_id"), voted=False
+    )
+
+
+@command("question.set_state", level=groups.MODERATOR)
+def set_state(room: Room, viewer: Viewer, frame: dict) -> dict:
+    return services.question_set_state(
+        room=room, viewer=viewer, question_id=frame.get("question_id"), state=frame.get("state")
+    )
+
+
+@command("question.pin", level=groups.MODERATOR)
+def pin(room: Room, viewer: Viewer, frame: dict) -> dict:
+    return services.question_pin(
+        room=room, viewer=viewer, question_id=frame.get("question_id"), pinned=frame.get("pinned")
+    )
+
+
+@command("question.merge", level=groups.MODERATOR)
+def merge(room: Room, viewer: Viewer, frame: dict) -> dict:
+    return services.question_merge(
+        room=room, viewer=viewer, question_id=frame.get("question_id"), into_id=frame.get("into_id")
+    )
+
+
+@command("question.answer", level=groups.AGENCY)
+def answer(room: Room, viewer: Viewer, frame: dict) -> dict:
+    return services.question_answer(
+        room=room,
+        viewer=viewer,
+        question_id=frame.get("question_id"),
+        text=frame.get("text"),
+        live=frame.get("live", False),
+    )
+
+
+@command("session.set_moderation", level=groups.MODERATOR)
+def set_moderation(room: Room, viewer: Viewer, frame: dict) -> dict:
+    return services.session_set_moderation(
+        room=room, viewer=viewer, qa_moderated=frame.get("qa_moderated")
+    )
+
+
+@command("person.mute", level=groups.MODERATOR)
+def mute(room: Room, viewer: Viewer, frame: dict) -> dict:
+    return services.person_mute(
+        room=room, viewer=viewer, person=frame.get("person"), muted=frame.get("muted")
+    )

@@ -1,9 +1,0 @@
-"""WebSocket routes of the seminars app (protocol: docs/websocket-protocol.md)."""
-
-from django.urls import path
-
-from seminars.live.consumers import LiveRoomConsumer
-
-websocket_urlpatterns: list = [
-    path("ws/sessions/<int:session_id>/", LiveRoomConsumer.as_asgi(), name="live_room"),
-]
