@@ -3,7 +3,7 @@ five tabs gets all five back within 15 s, although the crashed process never sai
 and five is the per-person connection limit.
 
 One real Daphne process on PostgreSQL and Redis is killed with SIGKILL, a new one starts
-on the same port, and the five tabs reconnect as the room page does (static/live/socket.js:
+on the same port, and the five tabs reconnect as the room page does (live/static/live/socket.js:
 backoff from 1 s doubling, full jitter, reset whenever a socket opened). The time it took
 is printed; the only time asserted is the issue's 15 s bound.
 """
