@@ -1,4 +1,5 @@
-"""Reads of the media library: who sees which versions, and what the player needs."""
+"""Reads of the media library: a session's presentations, the review queue, what the player
+needs. Who may see what is media_library/permissions.py."""
 
 import time
 
@@ -7,20 +8,11 @@ from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import translation
 
-from media_library import storage
+from media_library import permissions, storage
 from media_library.models import MediaAsset, Presentation, Rendition
-from seminars import permissions
 from seminars.models import Session
 
 _PLAYLIST_SALT = "media_library.playlist"
-
-
-def presentation_can_edit(user, presentation: Presentation) -> bool:
-    """Organisers of the seminar, or presenters of the presentation's own agency."""
-    seminar = presentation.session.seminar
-    return permissions.can_manage_seminar(user, seminar) or permissions.can_present_for(
-        user, seminar, presentation.agency_id
-    )
 
 
 def session_presentations_for(user, session: Session) -> QuerySet[Presentation]:
@@ -29,10 +21,9 @@ def session_presentations_for(user, session: Session) -> QuerySet[Presentation]:
     queryset = Presentation.objects.filter(session=session).select_related(
         "agency", "approved_video"
     )
-    if not permissions.can_manage_seminar(user, session.seminar):
-        queryset = queryset.filter(
-            agency_id__in=permissions.presenter_agency_ids(user, session.seminar)
-        )
+    agency_ids = permissions.agency_ids_to_manage(user, session.seminar)
+    if agency_ids is not None:
+        queryset = queryset.filter(agency_id__in=agency_ids)
     return queryset.prefetch_related(
         Prefetch("assets", queryset=MediaAsset.objects.select_related("upload"))
     )
@@ -48,16 +39,6 @@ def seminar_review_queue(seminar) -> QuerySet[MediaAsset]:
         )
         .select_related("presentation__session", "presentation__agency")
         .order_by("presentation__session__starts_at", "presentation_id", "kind", "language")
-    )
-
-
-def asset_visible_to(user, asset: MediaAsset) -> bool:
-    """Approved versions of visible seminars are public; the rest only to its editors."""
-    presentation = asset.presentation
-    if presentation_can_edit(user, presentation):
-        return True
-    return asset.review == MediaAsset.Review.APPROVED and permissions.can_view_seminar(
-        user, presentation.session.seminar
     )
 
 

@@ -299,15 +299,3 @@ def participant_list(seminar: Seminar) -> QuerySet[Registration]:
         .select_related("person", "company")
         .order_by("company__legal_name", "pk")
     )
-
-
-def may_see_participants(seminar: Seminar, user) -> bool:
-    """Participants see each other; organisers and presenters see everyone who opted in."""
-    from seminars import permissions
-
-    if permissions.can_manage_seminar(user, seminar):
-        return True
-    if permissions.presenter_agency_ids(user, seminar):
-        return True
-    mine = registration_of_user(seminar, user)
-    return mine is not None and mine.status == Status.CONFIRMED

@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from config import edge
-from media_library import selectors, storage
+from media_library import permissions, selectors, storage
 from media_library.models import MediaAsset, Presentation
 from media_library.services import processing, review, watch
 from media_library.services.engagement import engagement_report
@@ -94,7 +94,7 @@ def _editable_asset(request, pk: int) -> MediaAsset:
     asset = get_object_or_404(
         MediaAsset.objects.select_related("presentation__session__seminar"), pk=pk
     )
-    if not selectors.presentation_can_edit(request.user, asset.presentation):
+    if not permissions.can_edit_presentation(request.user, asset.presentation):
         raise Http404
     return asset
 
@@ -178,7 +178,7 @@ def slides_download(request, pk: int):
         pk=pk,
         kind=MediaAsset.Kind.SLIDES,
     )
-    if not selectors.asset_visible_to(request.user, asset):
+    if not permissions.can_see_asset(request.user, asset):
         raise Http404
     if request.user.is_authenticated:
         engagement_report(user=request.user, presentation=asset.presentation, kind="slides")
@@ -197,7 +197,7 @@ def watch_beacon(request):
             Presentation.objects.select_related("session__seminar", "approved_video"),
             pk=edge.json_int(data, "presentation"),
         )
-        if presentation.approved_video is None or not selectors.asset_visible_to(
+        if presentation.approved_video is None or not permissions.can_see_asset(
             request.user, presentation.approved_video
         ):
             raise Http404

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config import edge
-from media_library import selectors
+from media_library import permissions
 from media_library.models import UploadSession
 from media_library.services import uploads
 from media_library.services.validation import MediaRejectedError
@@ -23,7 +23,7 @@ def _own_upload(request, pk: int) -> UploadSession:
         ),
         pk=pk,
     )
-    if not selectors.presentation_can_edit(request.user, upload.asset.presentation):
+    if not permissions.can_edit_presentation(request.user, upload.asset.presentation):
         raise Http404  # another agency's upload does not exist for this user
     return upload
 

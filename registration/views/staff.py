@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config import edge
-from registration import exports, selectors, services
+from registration import exports, permissions, selectors, services
 from registration.charts import bar_chart
 from registration.forms import CheckInForm, ExportForm, LeadForm
 from registration.models import ExportLog, Registration
 from registration.services.consent import seminar_agencies
-from seminars import permissions, spreadsheets
+from seminars import spreadsheets
 from seminars.downloads import content_disposition
 from seminars.models import Organization, Seminar
 from seminars.selectors import seminar_visible_or_404
@@ -27,14 +27,14 @@ from seminars.selectors import seminar_visible_or_404
 
 def _managed(request, slug: str) -> Seminar:
     seminar = seminar_visible_or_404(user=request.user, slug=slug)
-    if not permissions.can_manage_seminar(request.user, seminar):
+    if not permissions.can_manage_registrations(request.user, seminar):
         raise PermissionDenied
     return seminar
 
 
 def _agency(request, seminar: Seminar) -> Organization:
     """The agency the signed-in presenter acts for (``?agency=`` when they have several)."""
-    ids = permissions.presenter_agency_ids(request.user, seminar)
+    ids = permissions.lead_agency_ids(request.user, seminar)
     if not ids:
         raise PermissionDenied
     wanted = edge.int_param(request.GET, "agency") or edge.int_param(request.POST, "agency")
@@ -259,10 +259,10 @@ def export_leads(request, slug: str, fmt: str):
 @login_required
 def exports_page(request, slug: str):
     seminar = seminar_visible_or_404(user=request.user, slug=slug)
-    is_organizer = permissions.can_manage_seminar(request.user, seminar)
-    agency_ids = permissions.presenter_agency_ids(request.user, seminar)
-    if not is_organizer and not agency_ids:
+    if not permissions.can_use_exports(request.user, seminar):
         raise PermissionDenied
+    is_organizer = permissions.can_manage_registrations(request.user, seminar)
+    agency_ids = permissions.lead_agency_ids(request.user, seminar)
     context = {"seminar": seminar, "is_organizer": is_organizer}
     if is_organizer:
         context["attendee_form"] = ExportForm(
@@ -295,7 +295,7 @@ def leads(request, slug: str):
             "rows": rows,
             "lead_form": LeadForm(),
             "agencies": Organization.objects.filter(
-                pk__in=permissions.presenter_agency_ids(request.user, seminar)
+                pk__in=permissions.lead_agency_ids(request.user, seminar)
             ),
         },
     )

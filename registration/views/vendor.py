@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from registration import links, selectors, services
+from registration import links, permissions, selectors, services
 from registration.forms import RegistrationForm, initial_from
 from registration.models import Registration
 from registration.services.consent import seminar_agencies
@@ -225,7 +225,7 @@ def registration_consents(registration: Registration, agency: Organization) -> b
 @login_required
 def participants(request, slug: str):
     seminar = seminar_visible_or_404(user=request.user, slug=slug)
-    if not selectors.may_see_participants(seminar, request.user):
+    if not permissions.can_see_participants(request.user, seminar):
         raise PermissionDenied
     return render(
         request,
