@@ -5,14 +5,64 @@ import time
 
 from django.core import signing
 from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
 
 from media_library import permissions, storage
-from media_library.models import MediaAsset, Presentation, Rendition
-from seminars.models import Session
+from media_library.models import MediaAsset, Presentation, Rendition, UploadSession
+from seminars.models import Organization, Seminar, Session
 
 _PLAYLIST_SALT = "media_library.playlist"
+
+
+# --- one object by its id, as a view needs it (Http404 when there is none) ---
+
+
+def session_with_seminar_or_404(*, session_id: int, slug: str | None = None) -> Session:
+    """A session with its seminar; with ``slug``, only if it belongs to that seminar."""
+    sessions = Session.objects.select_related("seminar")
+    if slug is not None:
+        sessions = sessions.filter(seminar__slug=slug)
+    return get_object_or_404(sessions, pk=session_id)
+
+
+def seminar_or_404(*, slug: str) -> Seminar:
+    return get_object_or_404(Seminar, slug=slug)
+
+
+def session_agencies(session: Session) -> list[Organization]:
+    """The agencies presenting a session."""
+    return list(session.agencies.all())
+
+
+def asset_or_404(*, asset_id: int) -> MediaAsset:
+    return get_object_or_404(MediaAsset, pk=asset_id)
+
+
+def asset_with_seminar_or_404(*, asset_id: int, kind: str | None = None) -> MediaAsset:
+    """A version with its presentation, session and seminar (for the permission check)."""
+    assets = MediaAsset.objects.select_related("presentation__session__seminar")
+    if kind is not None:
+        assets = assets.filter(kind=kind)
+    return get_object_or_404(assets, pk=asset_id)
+
+
+def presentation_with_video_or_404(*, presentation_id: int) -> Presentation:
+    return get_object_or_404(
+        Presentation.objects.select_related("session__seminar", "approved_video"),
+        pk=presentation_id,
+    )
+
+
+def upload_or_404(*, upload_id: int) -> UploadSession:
+    """An upload with what its permission check reads (presentation, agency, seminar)."""
+    return get_object_or_404(
+        UploadSession.objects.select_related(
+            "asset__presentation__session__seminar", "asset__presentation__agency"
+        ),
+        pk=upload_id,
+    )
 
 
 def session_presentations_for(user, session: Session) -> QuerySet[Presentation]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from registration import constants
@@ -19,7 +20,7 @@ from registration.models import (
     Registration,
 )
 from registration.permissions import claims_a_member_may_decide
-from seminars.models import Attendance, Organization, Question, Seminar, Vote
+from seminars.models import Attendance, Organization, Question, Seminar, Session, Vote
 
 Status = Registration.Status
 
@@ -33,6 +34,98 @@ def registration_of_user(seminar: Seminar, user) -> Registration | None:
         .filter(seminar=seminar, person__user=user)
         .first()
     )
+
+
+def registration_of_seminar_or_404(*, seminar: Seminar, registration_id: int) -> Registration:
+    return get_object_or_404(Registration, pk=registration_id, seminar=seminar)
+
+
+def registrations_pending_approval(seminar: Seminar, *, limit: int = 200) -> list[Registration]:
+    """The oldest registrations waiting for an organiser's approval, at most ``limit``."""
+    return list(
+        Registration.objects.filter(seminar=seminar, status=Status.PENDING_APPROVAL)
+        .select_related("person", "company")
+        .order_by("created_at", "pk")[:limit]
+    )
+
+
+def registration_counts_by_status(seminar: Seminar) -> dict[str, int]:
+    """How many registrations a seminar has in each status (statuses without any left out)."""
+    rows = Registration.objects.filter(seminar=seminar).values("status").annotate(n=Count("pk"))
+    return {row["status"]: row["n"] for row in rows}
+
+
+def registration_for_calendar_or_404(*, registration_id: int, slug: str) -> Registration:
+    """The registration a calendar link names, if it is of seminar ``slug`` and not erased."""
+    return get_object_or_404(
+        Registration.objects.select_related("seminar"),
+        pk=registration_id,
+        seminar__slug=slug,
+        anonymised_at__isnull=True,
+    )
+
+
+def registration_calendar_sessions(registration: Registration) -> list[Session]:
+    """The sessions a registration's calendar feed lists: its chosen ones while it is active,
+    none once it is cancelled or refused."""
+    if registration.status not in Registration.ACTIVE_STATUSES:
+        return []
+    return list(registration.sessions.all())
+
+
+def registration_sessions(registration: Registration) -> QuerySet[Session]:
+    return registration.sessions.all()
+
+
+def registration_sessions_to_join(registration: Registration) -> QuerySet[Session]:
+    """The chosen sessions with a room (no breaks), in start order: the join page's list."""
+    return registration.sessions.exclude(kind=Session.Kind.BREAK).order_by("starts_at")
+
+
+def seminar_session_ids_to_offer(seminar: Seminar) -> list[int]:
+    """Every session of a seminar but the breaks: ticked on a new registration form."""
+    return list(seminar.sessions.exclude(kind=Session.Kind.BREAK).values_list("pk", flat=True))
+
+
+def seminar_session_or_404(*, seminar: Seminar, session_id: int) -> Session:
+    return get_object_or_404(Session, pk=session_id, seminar=seminar)
+
+
+def session_agency_or_404(*, session: Session, agency_id: int) -> Organization:
+    """An agency presenting ``session``."""
+    return get_object_or_404(Organization, pk=agency_id, presented_sessions=session)
+
+
+def seminar_agencies(seminar: Seminar) -> QuerySet[Organization]:
+    """The agencies presenting in a seminar: the ones a vendor may share details with."""
+    return Organization.objects.filter(
+        presented_sessions__seminar=seminar, kind=Organization.Kind.AGENCY
+    ).distinct()
+
+
+def seminar_agencies_by_acronym(seminar: Seminar) -> QuerySet[Organization]:
+    return seminar_agencies(seminar).order_by("acronym")
+
+
+def agencies_by_ids(agency_ids: Iterable[int]) -> QuerySet[Organization]:
+    return Organization.objects.filter(pk__in=agency_ids)
+
+
+def agency(agency_id: int) -> Organization:
+    return Organization.objects.get(pk=agency_id)
+
+
+def consented_agency_ids(registration: Registration) -> set[int]:
+    """The agencies a registration currently shares its details with."""
+    return set(registration.consents.filter(granted=True).values_list("agency_id", flat=True))
+
+
+def registration_consents_to(registration: Registration, agency: Organization) -> bool:
+    return registration.consents.filter(agency=agency, granted=True).exists()
+
+
+def company_claim_or_404(*, claim_id: int) -> CompanyClaim:
+    return get_object_or_404(CompanyClaim.objects.select_related("seminar"), pk=claim_id)
 
 
 def company_claims_pending(seminar: Seminar) -> QuerySet[CompanyClaim]:
@@ -210,6 +303,19 @@ def lead_rows(seminar: Seminar, agency: Organization, queryset=None) -> list[Lea
 
 def export_log(seminar: Seminar) -> QuerySet[ExportLog]:
     return ExportLog.objects.filter(seminar=seminar).select_related("user", "agency")
+
+
+def last_export_at(*, seminar: Seminar, user, kind: str, agency: Organization | None):
+    """When ``user`` last exported ``kind`` (for ``agency``) in a seminar; None if never."""
+    last = ExportLog.objects.filter(seminar=seminar, user=user, kind=kind, agency=agency).first()
+    return last.created_at if last else None
+
+
+def consenting_registration_or_404(
+    *, seminar: Seminar, agency: Organization, registration_id: int
+) -> Registration:
+    """One of ``agency``'s leads: a registration that currently consents to it."""
+    return get_object_or_404(consenting_registrations(seminar, agency), pk=registration_id)
 
 
 def arrivals(seminar: Seminar) -> dict[str, int]:

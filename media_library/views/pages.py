@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from media_library import permissions, selectors
 from media_library.models import MediaAsset
@@ -11,9 +11,7 @@ from seminars.models import Seminar, Session
 
 
 def _session(request, slug: str, session_id: int) -> Session:
-    session = get_object_or_404(
-        Session.objects.select_related("seminar"), pk=session_id, seminar__slug=slug
-    )
+    session = selectors.session_with_seminar_or_404(session_id=session_id, slug=slug)
     if not permissions.can_view_session_media(request.user, session):
         raise Http404
     return session
@@ -28,7 +26,7 @@ def session_media(request, slug: str, session_id: int):
     seminar: Seminar = session.seminar
     mine = permissions.agency_ids_to_manage(request.user, seminar)
     can_manage = mine is None
-    agencies = [a for a in session.agencies.all() if mine is None or a.pk in mine]
+    agencies = [a for a in selectors.session_agencies(session) if mine is None or a.pk in mine]
     return render(
         request,
         "media_library/session_media.html",
@@ -57,7 +55,7 @@ def session_watch(request, slug: str, session_id: int):
 @login_required
 def review_queue(request, slug: str):
     """Every version of the seminar waiting for review, with approve/reject buttons."""
-    seminar = get_object_or_404(Seminar, slug=slug)
+    seminar = selectors.seminar_or_404(slug=slug)
     if not permissions.can_review_media(request.user, seminar):
         raise Http404
     return render(

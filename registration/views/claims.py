@@ -3,12 +3,11 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from registration import permissions
-from registration.models import CompanyClaim
+from registration import permissions, selectors
 from registration.services.company import company_claim_decide
 from seminars.selectors import seminar_visible_or_404
 
@@ -20,7 +19,7 @@ DECISIONS = {"approve", "reject"}
 def decide(request, slug: str, pk: int):
     """``slug`` is the seminar whose page the decision was made on (for the way back)."""
     seminar = seminar_visible_or_404(user=request.user, slug=slug)
-    claim = get_object_or_404(CompanyClaim.objects.select_related("seminar"), pk=pk)
+    claim = selectors.company_claim_or_404(claim_id=pk)
     if not permissions.can_decide_company_claim(request.user, claim):
         raise PermissionDenied
     decision = request.POST.get("decision")

@@ -4,10 +4,8 @@ import tempfile
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,8 +15,7 @@ from config import edge
 from registration import exports, permissions, selectors, services
 from registration.charts import bar_chart
 from registration.forms import CheckInForm, ExportForm, LeadForm
-from registration.models import ExportLog, Registration
-from registration.services.consent import seminar_agencies
+from registration.models import Registration
 from seminars import spreadsheets
 from seminars.downloads import content_disposition
 from seminars.models import Organization, Seminar
@@ -39,23 +36,14 @@ def _agency(request, seminar: Seminar) -> Organization:
         raise PermissionDenied
     wanted = edge.int_param(request.GET, "agency") or edge.int_param(request.POST, "agency")
     agency_id = wanted if wanted in ids else min(ids)
-    return Organization.objects.get(pk=agency_id)
+    return selectors.agency(agency_id)
 
 
 @login_required
 def registrations(request, slug: str):
     seminar = _managed(request, slug)
-    pending = (
-        Registration.objects.filter(seminar=seminar, status=Registration.Status.PENDING_APPROVAL)
-        .select_related("person", "company")
-        .order_by("created_at", "pk")[:200]
-    )
-    counts = {
-        row["status"]: row["n"]
-        for row in Registration.objects.filter(seminar=seminar)
-        .values("status")
-        .annotate(n=Count("pk"))
-    }
+    pending = selectors.registrations_pending_approval(seminar, limit=200)
+    counts = selectors.registration_counts_by_status(seminar)
     return render(
         request,
         "registration/registrations.html",
@@ -74,7 +62,7 @@ def registrations(request, slug: str):
 @require_POST
 def decide(request, slug: str, pk: int):
     seminar = _managed(request, slug)
-    registration = get_object_or_404(Registration, pk=pk, seminar=seminar)
+    registration = selectors.registration_of_seminar_or_404(seminar=seminar, registration_id=pk)
     try:
         services.registration_decide(
             registration=registration, approve=request.POST.get("decision") == "approve"
@@ -141,18 +129,19 @@ def check_in_count(request, slug: str):
     return JsonResponse(selectors.arrivals(seminar))
 
 
-def _export_response(*, request, seminar, kind, fmt, header, rows, filters, columns, count, agency):
-    with transaction.atomic():
-        ExportLog.objects.create(
-            seminar=seminar,
-            user=request.user,
-            kind=kind,
-            file_format=fmt,
-            agency=agency,
-            filters=filters,
-            columns=columns,
-            rows=count,
-        )
+def _export_response(
+    *, request, seminar, kind, fmt, header, rows, filters, columns, queryset, agency
+):
+    services.export_log_record(
+        seminar=seminar,
+        user=request.user,
+        kind=kind,
+        file_format=fmt,
+        agency=agency,
+        filters=filters,
+        columns=columns,
+        queryset=queryset,
+    )
     stamp = timezone.now().astimezone(seminar.zone).strftime("%Y%m%d-%H%M")
     name = f"{seminar.slug}-{kind}-{stamp}.{fmt}"
     if fmt == "csv":
@@ -185,10 +174,7 @@ FORMATS = {"csv", "xlsx"}
 def _since(request, seminar, kind, agency, new_only: bool):
     if not new_only:
         return None
-    last = ExportLog.objects.filter(
-        seminar=seminar, user=request.user, kind=kind, agency=agency
-    ).first()
-    return last.created_at if last else None
+    return selectors.last_export_at(seminar=seminar, user=request.user, kind=kind, agency=agency)
 
 
 def _export_options(form: ExportForm, column_defs) -> tuple[dict, list, bool]:
@@ -203,7 +189,7 @@ def export_attendees(request, slug: str, fmt: str):
     if fmt not in FORMATS:
         raise Http404
     seminar = _managed(request, slug)
-    agencies = list(seminar_agencies(seminar))
+    agencies = list(selectors.seminar_agencies(seminar))
     form = ExportForm(
         request.GET,
         column_choices=[(c.key, c.header) for c in exports.ATTENDEE_COLUMNS],
@@ -223,7 +209,7 @@ def export_attendees(request, slug: str, fmt: str):
         rows=exports.attendee_rows(seminar=seminar, columns=columns, queryset=queryset),
         filters={**filters, "new_only": new_only},
         columns=[c.key for c in columns],
-        count=queryset.count(),
+        queryset=queryset,
         agency=None,
     )
 
@@ -251,7 +237,7 @@ def export_leads(request, slug: str, fmt: str):
         ),
         filters={**filters, "new_only": new_only},
         columns=[c.key for c in columns],
-        count=queryset.count(),
+        queryset=queryset,
         agency=agency,
     )
 
@@ -267,7 +253,7 @@ def exports_page(request, slug: str):
     if is_organizer:
         context["attendee_form"] = ExportForm(
             column_choices=[(c.key, c.header) for c in exports.ATTENDEE_COLUMNS],
-            agencies=list(seminar_agencies(seminar)),
+            agencies=list(selectors.seminar_agencies(seminar)),
             initial={"columns": [c.key for c in exports.ATTENDEE_COLUMNS]},
         )
         context["log"] = selectors.export_log(seminar)[:100]
@@ -294,8 +280,8 @@ def leads(request, slug: str):
             "agency": agency,
             "rows": rows,
             "lead_form": LeadForm(),
-            "agencies": Organization.objects.filter(
-                pk__in=permissions.lead_agency_ids(request.user, seminar)
+            "agencies": selectors.agencies_by_ids(
+                permissions.lead_agency_ids(request.user, seminar)
             ),
         },
     )
@@ -330,7 +316,9 @@ def leads_json(request, slug: str):
 def lead_update(request, slug: str, pk: int):
     seminar = seminar_visible_or_404(user=request.user, slug=slug)
     agency = _agency(request, seminar)
-    registration = get_object_or_404(selectors.consenting_registrations(seminar, agency), pk=pk)
+    registration = selectors.consenting_registration_or_404(
+        seminar=seminar, agency=agency, registration_id=pk
+    )
     form = LeadForm(request.POST)
     if not form.is_valid():
         return HttpResponse(_("Choose a status; notes are limited to 4000 characters."), status=400)
