@@ -247,8 +247,8 @@ else:
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
     }
 MEDIA_LEASE_SECONDS = env.get_int("MEDIA_LEASE_SECONDS")
-FFMPEG_BINARY = env.get("FFMPEG_BINARY")
-FFPROBE_BINARY = env.get("FFPROBE_BINARY")
+FFMPEG_BINARY = str(env.get("FFMPEG_BINARY"))
+FFPROBE_BINARY = str(env.get("FFPROBE_BINARY"))
 
 # --- Upload bounds (issue 10, "uploads"): what an uploaded video may decode to. ---
 # Checked with ffprobe before processing; see media_library/services/bounds.py.

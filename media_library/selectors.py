@@ -158,9 +158,9 @@ def player_context(session: Session) -> dict | None:
         .order_by("pk")
         .first()
     )
-    if presentation is None:
+    video = presentation.approved_video if presentation is not None else None
+    if presentation is None or video is None:  # the filter above makes the second impossible
         return None
-    video = presentation.approved_video
     renditions = {r.kind: r for r in video.renditions.all()}
     expiry = storage.url_expiry()
     prefix_len = len(f"presentations/{presentation.pk}/{video.pk}/out/")

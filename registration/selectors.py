@@ -3,6 +3,7 @@
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
@@ -23,6 +24,24 @@ from registration.permissions import claims_a_member_may_decide
 from seminars.models import Attendance, Organization, Question, Seminar, Session, Vote
 
 Status = Registration.Status
+
+
+class LeadSignals(TypedDict):
+    """What ``leads_for_agency`` annotates on each registration (its engagement signals)."""
+
+    seconds_present: int
+    questions_asked: int
+    questions_voted: int
+    contact_me: int
+    slides_downloaded: int
+    seconds_watched: int
+    agency_leads: list[Lead]  # the agency's follow-up state, prefetched (at most one)
+
+
+if TYPE_CHECKING:  # django-stubs-ext's generic, for the type checker only
+    from django_stubs_ext import WithAnnotations
+
+    LeadRegistration = WithAnnotations[Registration, LeadSignals]
 
 
 def registration_of_user(seminar: Seminar, user) -> Registration | None:
@@ -164,7 +183,7 @@ def lead_weights(seminar: Seminar) -> dict[str, int]:
     return {name: getattr(row, name) for name in constants.DEFAULT_LEAD_WEIGHTS}
 
 
-def _count(queryset, group: str) -> Subquery:
+def _count(queryset, group: str) -> Coalesce:
     return Coalesce(
         Subquery(
             queryset.values(group).annotate(n=Count("pk", distinct=True)).values("n")[:1],
@@ -174,7 +193,7 @@ def _count(queryset, group: str) -> Subquery:
     )
 
 
-def _sum(queryset, group: str, column: str) -> Subquery:
+def _sum(queryset, group: str, column: str) -> Coalesce:
     return Coalesce(
         Subquery(
             queryset.values(group).annotate(n=Sum(column)).values("n")[:1],
@@ -194,7 +213,7 @@ def consenting_registrations(seminar: Seminar, agency: Organization) -> QuerySet
     ).exclude(status=Status.REJECTED)
 
 
-def leads_for_agency(seminar: Seminar, agency: Organization) -> QuerySet[Registration]:
+def leads_for_agency(seminar: Seminar, agency: Organization) -> "QuerySet[LeadRegistration]":
     """An agency's leads with their engagement signals annotated (a fixed number of queries)."""
     user = OuterRef("person__user")
     in_agency = Q(session__seminar=seminar) & Q(session__agencies=agency)
@@ -266,7 +285,7 @@ class LeadRow:
     notes: str
 
 
-def lead_score(registration: Registration, weights: dict[str, int], matching: int) -> int:
+def lead_score(registration: "LeadRegistration", weights: dict[str, int], matching: int) -> int:
     r = registration
     return (
         weights["registered"]
@@ -280,12 +299,15 @@ def lead_score(registration: Registration, weights: dict[str, int], matching: in
     )
 
 
-def lead_rows(seminar: Seminar, agency: Organization, queryset=None) -> list[LeadRow]:
+def lead_rows(
+    seminar: Seminar, agency: Organization, queryset: "Iterable[LeadRegistration] | None" = None
+) -> list[LeadRow]:
     weights = lead_weights(seminar)
     bought = set(agency.procurement_segments or [])
     rows = []
     for registration in queryset if queryset is not None else leads_for_agency(seminar, agency):
-        matching = sorted(set(registration.company.unspsc_segments or []) & bought)
+        segments = registration.company.unspsc_segments if registration.company else None
+        matching = sorted(set(segments or []) & bought)
         lead = registration.agency_leads[0] if registration.agency_leads else None
         status = lead.status if lead else Lead.Status.NEW
         rows.append(

@@ -6,7 +6,7 @@ import weakref
 from functools import cache
 
 from django.db import connection
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Field, Prefetch, QuerySet
 from django.http import Http404
 
 from seminars import permissions
@@ -98,13 +98,13 @@ def _seminar_with_host_and_stamp_sql() -> tuple[str, list[str], list[str], list]
     fields = [(seminar_table, field) for field in Seminar._meta.concrete_fields] + [
         ("host", field) for field in Organization._meta.concrete_fields
     ]
-    columns = ", ".join(f"{table}.{qn(field.column)}" for table, field in fields)
-    host_pk, host_fk = qn(Organization._meta.pk.column), qn(Seminar.host.field.column)
+    columns = ", ".join(f"{table}.{qn(_column(field))}" for table, field in fields)
+    host_pk, host_fk = qn(_column(Organization._meta.pk)), qn(_column(Seminar.host.field))
     sql = (
         f"SELECT {columns}, ({_agenda_stamp_sql()}) FROM {seminar_table} "
         f"INNER JOIN {qn(Organization._meta.db_table)} host "
         f"ON host.{host_pk} = {seminar_table}.{host_fk} "
-        f"WHERE {seminar_table}.{qn(Seminar.slug.field.column)} = %s"
+        f"WHERE {seminar_table}.{qn(_column(Seminar.slug.field))} = %s"
     )
     converters = []
     for index, (_, field) in enumerate(fields):
@@ -115,6 +115,13 @@ def _seminar_with_host_and_stamp_sql() -> tuple[str, list[str], list[str], list]
     seminar_fields = [field.attname for field in Seminar._meta.concrete_fields]
     host_fields = [field.attname for field in Organization._meta.concrete_fields]
     return sql, seminar_fields, host_fields, converters
+
+
+def _column(field: Field) -> str:
+    """A concrete field's column (only fields without one, which are never read here, lack it)."""
+    if field.column is None:
+        raise TypeError(f"{field!r} has no column")
+    return field.column
 
 
 @cache

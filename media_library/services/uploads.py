@@ -156,7 +156,7 @@ def _s3_parts(upload: UploadSession) -> list[dict]:
 
 def upload_state(upload: UploadSession) -> dict:
     """Where the upload stands, so that a browser can resume it."""
-    state = {
+    state: dict = {
         "upload_id": upload.pk,
         "asset_id": upload.asset_id,
         "backend": upload.backend,

@@ -83,8 +83,8 @@ def _anonymise_person(person: Person, now) -> None:
     person.job_title = ""
     person.phone = ""
     person.save()
-    if person.user_id:
-        user = person.user
+    user = person.user
+    if user is not None:
         user.username = f"erased-{person.pk}"
         user.email = user.first_name = user.last_name = ""
         user.is_active = False
