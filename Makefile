@@ -1,6 +1,6 @@
 # OpenIPS: two commands on a fresh machine.
 #   make run   - .venv, install, migrate, demo data, Daphne on $(HOST):$(PORT) plus the task worker
-#   make test  - dev dependencies, ruff, the whole pytest suite
+#   make test  - dev dependencies, ruff, mypy (services, selectors, permissions), the whole pytest suite
 #   make audit - installed packages against PyPI's advisories (AUDIT_STRICT=1: unchecked fails)
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -57,6 +57,7 @@ run: $(STAMP)
 test: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
 
@@ -68,6 +69,7 @@ audit: $(DEV_STAMP)
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format: $(DEV_STAMP)
 	$(VENV)/bin/ruff check --fix .

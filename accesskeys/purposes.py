@@ -2,7 +2,8 @@
 whether it is single-use, whether it may sign a person in, and how it is revoked.
 
 docs/security.md shows the same table for readers.
-Lifetimes are Django settings (seconds) with the defaults below, read when a link is checked.
+Lifetimes are Django settings (seconds, defaults in config/settings.py), read when a link is
+checked.
 """
 
 from dataclasses import dataclass
@@ -19,8 +20,9 @@ REVOKED_EXPLICITLY = "revoked_explicitly"  # a service raises the version (a res
 class Purpose:
     name: str
     opens: str
+    # The Django setting holding the seconds from issue: a hard bound even where ``ends_at``
+    # is later.
     max_age_setting: str
-    max_age_default: int  # seconds from issue; a hard bound even where ``ends_at`` is later
     single_use: bool  # spent the first time it signs in (``spend``); reading never spends
     signs_in: bool  # may start a session (never for staff, superusers or role holders)
     revocation: str
@@ -38,16 +40,13 @@ class Purpose:
         return self.revoked_with or self.name
 
     def max_age(self) -> timedelta:
-        return timedelta(seconds=getattr(settings, self.max_age_setting, self.max_age_default))
+        return timedelta(seconds=getattr(settings, self.max_age_setting))
 
-
-DAY = 24 * 3600
 
 JOIN = Purpose(
     name="registration.join",
     opens="the registration's join page and the live rooms of its seminar",
     max_age_setting="REGISTRATION_JOIN_LINK_MAX_AGE",
-    max_age_default=400 * DAY,
     single_use=True,
     signs_in=True,
     revocation=REVOKED_EXPLICITLY,
@@ -57,7 +56,6 @@ CONFIRM = Purpose(
     name="registration.confirm",
     opens="applies the registration form it carries, then signs in",
     max_age_setting="REGISTRATION_CONFIRM_LINK_MAX_AGE",
-    max_age_default=3600,
     single_use=True,
     signs_in=True,
     revocation=REPLACED_ON_ISSUE,
@@ -66,7 +64,6 @@ SIGN_IN = Purpose(
     name="registration.sign_in",
     opens="signs a registered vendor in to their registration page",
     max_age_setting="REGISTRATION_SIGN_IN_LINK_MAX_AGE",
-    max_age_default=15 * 60,
     single_use=True,
     signs_in=True,
     revocation=REPLACED_ON_ISSUE,
@@ -75,7 +72,6 @@ CALENDAR = Purpose(
     name="registration.calendar",
     opens="the registration's calendar feed (.ics), read-only",
     max_age_setting="REGISTRATION_CALENDAR_LINK_MAX_AGE",
-    max_age_default=400 * DAY,
     single_use=False,
     signs_in=False,
     revocation=REVOKED_EXPLICITLY,
@@ -85,7 +81,6 @@ ROOM_INVITE = Purpose(
     name="live.room_invite",
     opens="a new in-room identity for one session (the projector's QR code)",
     max_age_setting="LIVE_ROOM_INVITE_MAX_AGE",
-    max_age_default=3600,
     single_use=False,
     signs_in=False,
     revocation=REVOKED_EXPLICITLY,
@@ -94,7 +89,6 @@ ROOM_TOKEN = Purpose(
     name="live.room_token",
     opens="asking and voting in one session as that in-room identity",
     max_age_setting="LIVE_ROOM_TOKEN_MAX_AGE",
-    max_age_default=4 * 3600,
     single_use=False,
     signs_in=False,
     revocation=REVOKED_EXPLICITLY,

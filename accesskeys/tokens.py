@@ -135,7 +135,9 @@ def read(purpose: Purpose, token: str) -> Key:
     nonce = payload.get("n", "")
     if purpose.single_use and not (isinstance(nonce, str) and nonce):
         raise KeyInvalidError
-    data = payload.get("d") if isinstance(payload.get("d"), dict) else {}
+    data = payload.get("d")
+    if not isinstance(data, dict):
+        data = {}
     return Key(purpose, subject, payload["v"], nonce, expires_at, data)
 
 

@@ -248,8 +248,8 @@ else:
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
     }
 MEDIA_LEASE_SECONDS = env.get_int("MEDIA_LEASE_SECONDS")
-FFMPEG_BINARY = env.get("FFMPEG_BINARY")
-FFPROBE_BINARY = env.get("FFPROBE_BINARY")
+FFMPEG_BINARY = str(env.get("FFMPEG_BINARY"))
+FFPROBE_BINARY = str(env.get("FFPROBE_BINARY"))
 
 # --- Upload bounds (issue 10, "uploads"): what an uploaded video may decode to. ---
 # Checked with ffprobe before processing; see media_library/services/bounds.py.
@@ -282,6 +282,65 @@ def _mailer(url: str) -> dict:
 
 
 MAILERS = {"default": _mailer(str(env.get("EMAIL_URL")))}
+
+# --- Product limits: Django settings with their defaults here, not environment variables ---
+# (docs/security.md: a link's lifetime or a room's rate limit is the product's policy, not a
+# machine's). Code reads them when used (live/conf.py, registration/services/limits.py,
+# accesskeys/purposes.py), so override_settings and a settings module of one's own apply.
+# Rates are (how many, per seconds): per person per room, across tabs and server processes,
+# except LIVE_ROOM_IDENTITY_RATE and LIVE_GUEST_ASK_RATE_PER_CLIENT (per client address:
+# a room on one venue network shares both; a hall of 300 phones behind one venue NAT scans the
+# QR code in the same few minutes) and LIVE_FRAME_RATE (per socket, in the process holding it).
+LIVE_ASK_RATE = (3, 60)
+LIVE_VOTE_RATE = (30, 60)
+LIVE_ROOM_IDENTITY_RATE = (300, 600)
+LIVE_GUEST_ASK_RATE_PER_CLIENT = (10, 60)
+LIVE_FRAME_RATE = (20, 10)
+LIVE_MAX_CONNECTIONS_PER_PERSON = 5
+LIVE_SEND_QUEUE_FRAMES = 1000
+# Bytes a socket's server transport may hold unsent (a reader that stopped reading) before it
+# is closed with 4008 too; bounds the server's memory per slow client.
+LIVE_SEND_BUFFER_BYTES = 1024 * 1024
+LIVE_REPLAY_MAX_EVENTS = 500
+LIVE_PRESENCE_INTERVAL = 5.0
+# Keep the garbage collector's full passes off the sockets a process holds
+# (live/transport/gcpolicy.py); tests turn it off.
+LIVE_GC_FREEZE = True
+# Every process holding sockets beats this often (one UPDATE of its LiveProcess row)...
+LIVE_PROCESS_HEARTBEAT_INTERVAL = 2.0
+# ...and one that has not beaten for this long is dead: its connections stop counting towards
+# LIVE_MAX_CONNECTIONS_PER_PERSON and are swept. Three missed beats, so that a busy moment is
+# not taken for a crash; a restart frees the tabs within 10 s.
+LIVE_PROCESS_DEAD_AFTER = 6.0
+# Emailed links (confirmations, sign-in links) one address, and one client, may ask for.
+# One person registering, then asking for a sign-in link or two: well within; a registration
+# desk on one network registers many people: generous, but bounded.
+REGISTRATION_LINK_RATE_PER_ADDRESS = (5, 3600)
+REGISTRATION_LINK_RATE_PER_CLIENT = (20, 600)
+# Lifetimes in seconds of the signed links of accesskeys/purposes.py (its max_age_setting):
+# a hard bound, even where a purpose's ends_at is later.
+_DAY = 24 * 3600
+REGISTRATION_JOIN_LINK_MAX_AGE = 400 * _DAY
+REGISTRATION_CONFIRM_LINK_MAX_AGE = 3600
+REGISTRATION_SIGN_IN_LINK_MAX_AGE = 15 * 60
+REGISTRATION_CALENDAR_LINK_MAX_AGE = 400 * _DAY
+LIVE_ROOM_INVITE_MAX_AGE = 3600
+LIVE_ROOM_TOKEN_MAX_AGE = 4 * 3600
+
+# Registration values: bump the version when the privacy notice's text changes (consents
+# record the version they were given); lead score weights apply where a seminar has no
+# LeadScoreWeights row.
+REGISTRATION_PRIVACY_NOTICE_VERSION = "2026-11"
+LEAD_SCORE_WEIGHTS = {
+    "registered": 1,
+    "checked_in": 3,
+    "minutes_present": 1,
+    "questions": 2,
+    "contact_me": 10,
+    "slides_downloaded": 2,
+    "recording_watched": 1,
+    "segment_match": 3,
+}
 DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL")
 
 LOGGING = {

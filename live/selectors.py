@@ -1,6 +1,7 @@
 """Reads of the live room: who a socket is, and the room as that viewer may see it."""
 
 import time
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
@@ -29,7 +30,7 @@ def _room(session: Session) -> Room:
     cached = _rooms.get(session.pk)
     if cached is not None and cached[0] == version and now - cached[1] < ROOM_CACHE_SECONDS:
         return cached[2]
-    agencies = tuple(
+    agencies: tuple[dict[str, Any], ...] = tuple(
         {"id": a.pk, "acronym": a.acronym, "name": a.name}
         for a in session.agencies.order_by("acronym", "name", "pk")
     )
@@ -116,7 +117,7 @@ def viewer_state(*, room: Room, viewer: Viewer) -> dict:
 def _room_state(*, room: Room, viewer: Viewer) -> dict:
     """The room's last seq, its Q&A mode and whether the viewer is muted, in one statement
     (so all three are as of the same moment)."""
-    return (
+    return dict(
         Session.objects.filter(pk=room.session_id)
         .annotate(
             muted=Exists(

@@ -1,25 +1,67 @@
-"""Reads of the media library: who sees which versions, and what the player needs."""
+"""Reads of the media library: a session's presentations, the review queue, what the player
+needs. Who may see what is media_library/permissions.py."""
 
 import time
 
 from django.core import signing
 from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
 
-from media_library import storage
-from media_library.models import MediaAsset, Presentation, Rendition
-from seminars import permissions
-from seminars.models import Session
+from media_library import permissions, storage
+from media_library.models import MediaAsset, Presentation, Rendition, UploadSession
+from seminars.models import Organization, Seminar, Session
 
 _PLAYLIST_SALT = "media_library.playlist"
 
 
-def presentation_can_edit(user, presentation: Presentation) -> bool:
-    """Organisers of the seminar, or presenters of the presentation's own agency."""
-    seminar = presentation.session.seminar
-    return permissions.can_manage_seminar(user, seminar) or permissions.can_present_for(
-        user, seminar, presentation.agency_id
+# --- one object by its id, as a view needs it (Http404 when there is none) ---
+
+
+def session_with_seminar_or_404(*, session_id: int, slug: str | None = None) -> Session:
+    """A session with its seminar; with ``slug``, only if it belongs to that seminar."""
+    sessions = Session.objects.select_related("seminar")
+    if slug is not None:
+        sessions = sessions.filter(seminar__slug=slug)
+    return get_object_or_404(sessions, pk=session_id)
+
+
+def seminar_or_404(*, slug: str) -> Seminar:
+    return get_object_or_404(Seminar, slug=slug)
+
+
+def session_agencies(session: Session) -> list[Organization]:
+    """The agencies presenting a session."""
+    return list(session.agencies.all())
+
+
+def asset_or_404(*, asset_id: int) -> MediaAsset:
+    return get_object_or_404(MediaAsset, pk=asset_id)
+
+
+def asset_with_seminar_or_404(*, asset_id: int, kind: str | None = None) -> MediaAsset:
+    """A version with its presentation, session and seminar (for the permission check)."""
+    assets = MediaAsset.objects.select_related("presentation__session__seminar")
+    if kind is not None:
+        assets = assets.filter(kind=kind)
+    return get_object_or_404(assets, pk=asset_id)
+
+
+def presentation_with_video_or_404(*, presentation_id: int) -> Presentation:
+    return get_object_or_404(
+        Presentation.objects.select_related("session__seminar", "approved_video"),
+        pk=presentation_id,
+    )
+
+
+def upload_or_404(*, upload_id: int) -> UploadSession:
+    """An upload with what its permission check reads (presentation, agency, seminar)."""
+    return get_object_or_404(
+        UploadSession.objects.select_related(
+            "asset__presentation__session__seminar", "asset__presentation__agency"
+        ),
+        pk=upload_id,
     )
 
 
@@ -29,10 +71,9 @@ def session_presentations_for(user, session: Session) -> QuerySet[Presentation]:
     queryset = Presentation.objects.filter(session=session).select_related(
         "agency", "approved_video"
     )
-    if not permissions.can_manage_seminar(user, session.seminar):
-        queryset = queryset.filter(
-            agency_id__in=permissions.presenter_agency_ids(user, session.seminar)
-        )
+    agency_ids = permissions.agency_ids_to_manage(user, session.seminar)
+    if agency_ids is not None:
+        queryset = queryset.filter(agency_id__in=agency_ids)
     return queryset.prefetch_related(
         Prefetch("assets", queryset=MediaAsset.objects.select_related("upload"))
     )
@@ -48,16 +89,6 @@ def seminar_review_queue(seminar) -> QuerySet[MediaAsset]:
         )
         .select_related("presentation__session", "presentation__agency")
         .order_by("presentation__session__starts_at", "presentation_id", "kind", "language")
-    )
-
-
-def asset_visible_to(user, asset: MediaAsset) -> bool:
-    """Approved versions of visible seminars are public; the rest only to its editors."""
-    presentation = asset.presentation
-    if presentation_can_edit(user, presentation):
-        return True
-    return asset.review == MediaAsset.Review.APPROVED and permissions.can_view_seminar(
-        user, presentation.session.seminar
     )
 
 
@@ -127,9 +158,9 @@ def player_context(session: Session) -> dict | None:
         .order_by("pk")
         .first()
     )
-    if presentation is None:
+    video = presentation.approved_video if presentation is not None else None
+    if presentation is None or video is None:  # the filter above makes the second impossible
         return None
-    video = presentation.approved_video
     renditions = {r.kind: r for r in video.renditions.all()}
     expiry = storage.url_expiry()
     prefix_len = len(f"presentations/{presentation.pk}/{video.pk}/out/")

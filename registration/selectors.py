@@ -3,9 +3,11 @@
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from live.models import Attendance, Question, Vote
@@ -20,9 +22,27 @@ from registration.models import (
     Registration,
 )
 from registration.permissions import claims_a_member_may_decide
-from seminars.models import Organization, Seminar
+from seminars.models import Organization, Seminar, Session
 
 Status = Registration.Status
+
+
+class LeadSignals(TypedDict):
+    """What ``leads_for_agency`` annotates on each registration (its engagement signals)."""
+
+    seconds_present: int
+    questions_asked: int
+    questions_voted: int
+    contact_me: int
+    slides_downloaded: int
+    seconds_watched: int
+    agency_leads: list[Lead]  # the agency's follow-up state, prefetched (at most one)
+
+
+if TYPE_CHECKING:  # django-stubs-ext's generic, for the type checker only
+    from django_stubs_ext import WithAnnotations
+
+    LeadRegistration = WithAnnotations[Registration, LeadSignals]
 
 
 def registration_of_user(seminar: Seminar, user) -> Registration | None:
@@ -34,6 +54,98 @@ def registration_of_user(seminar: Seminar, user) -> Registration | None:
         .filter(seminar=seminar, person__user=user)
         .first()
     )
+
+
+def registration_of_seminar_or_404(*, seminar: Seminar, registration_id: int) -> Registration:
+    return get_object_or_404(Registration, pk=registration_id, seminar=seminar)
+
+
+def registrations_pending_approval(seminar: Seminar, *, limit: int = 200) -> list[Registration]:
+    """The oldest registrations waiting for an organiser's approval, at most ``limit``."""
+    return list(
+        Registration.objects.filter(seminar=seminar, status=Status.PENDING_APPROVAL)
+        .select_related("person", "company")
+        .order_by("created_at", "pk")[:limit]
+    )
+
+
+def registration_counts_by_status(seminar: Seminar) -> dict[str, int]:
+    """How many registrations a seminar has in each status (statuses without any left out)."""
+    rows = Registration.objects.filter(seminar=seminar).values("status").annotate(n=Count("pk"))
+    return {row["status"]: row["n"] for row in rows}
+
+
+def registration_for_calendar_or_404(*, registration_id: int, slug: str) -> Registration:
+    """The registration a calendar link names, if it is of seminar ``slug`` and not erased."""
+    return get_object_or_404(
+        Registration.objects.select_related("seminar"),
+        pk=registration_id,
+        seminar__slug=slug,
+        anonymised_at__isnull=True,
+    )
+
+
+def registration_calendar_sessions(registration: Registration) -> list[Session]:
+    """The sessions a registration's calendar feed lists: its chosen ones while it is active,
+    none once it is cancelled or refused."""
+    if registration.status not in Registration.ACTIVE_STATUSES:
+        return []
+    return list(registration.sessions.all())
+
+
+def registration_sessions(registration: Registration) -> QuerySet[Session]:
+    return registration.sessions.all()
+
+
+def registration_sessions_to_join(registration: Registration) -> QuerySet[Session]:
+    """The chosen sessions with a room (no breaks), in start order: the join page's list."""
+    return registration.sessions.exclude(kind=Session.Kind.BREAK).order_by("starts_at")
+
+
+def seminar_session_ids_to_offer(seminar: Seminar) -> list[int]:
+    """Every session of a seminar but the breaks: ticked on a new registration form."""
+    return list(seminar.sessions.exclude(kind=Session.Kind.BREAK).values_list("pk", flat=True))
+
+
+def seminar_session_or_404(*, seminar: Seminar, session_id: int) -> Session:
+    return get_object_or_404(Session, pk=session_id, seminar=seminar)
+
+
+def session_agency_or_404(*, session: Session, agency_id: int) -> Organization:
+    """An agency presenting ``session``."""
+    return get_object_or_404(Organization, pk=agency_id, presented_sessions=session)
+
+
+def seminar_agencies(seminar: Seminar) -> QuerySet[Organization]:
+    """The agencies presenting in a seminar: the ones a vendor may share details with."""
+    return Organization.objects.filter(
+        presented_sessions__seminar=seminar, kind=Organization.Kind.AGENCY
+    ).distinct()
+
+
+def seminar_agencies_by_acronym(seminar: Seminar) -> QuerySet[Organization]:
+    return seminar_agencies(seminar).order_by("acronym")
+
+
+def agencies_by_ids(agency_ids: Iterable[int]) -> QuerySet[Organization]:
+    return Organization.objects.filter(pk__in=agency_ids)
+
+
+def agency(agency_id: int) -> Organization:
+    return Organization.objects.get(pk=agency_id)
+
+
+def consented_agency_ids(registration: Registration) -> set[int]:
+    """The agencies a registration currently shares its details with."""
+    return set(registration.consents.filter(granted=True).values_list("agency_id", flat=True))
+
+
+def registration_consents_to(registration: Registration, agency: Organization) -> bool:
+    return registration.consents.filter(agency=agency, granted=True).exists()
+
+
+def company_claim_or_404(*, claim_id: int) -> CompanyClaim:
+    return get_object_or_404(CompanyClaim.objects.select_related("seminar"), pk=claim_id)
 
 
 def company_claims_pending(seminar: Seminar) -> QuerySet[CompanyClaim]:
@@ -72,7 +184,7 @@ def lead_weights(seminar: Seminar) -> dict[str, int]:
     return {name: getattr(row, name) for name in constants.DEFAULT_LEAD_WEIGHTS}
 
 
-def _count(queryset, group: str) -> Subquery:
+def _count(queryset, group: str) -> Coalesce:
     return Coalesce(
         Subquery(
             queryset.values(group).annotate(n=Count("pk", distinct=True)).values("n")[:1],
@@ -82,7 +194,7 @@ def _count(queryset, group: str) -> Subquery:
     )
 
 
-def _sum(queryset, group: str, column: str) -> Subquery:
+def _sum(queryset, group: str, column: str) -> Coalesce:
     return Coalesce(
         Subquery(
             queryset.values(group).annotate(n=Sum(column)).values("n")[:1],
@@ -102,7 +214,7 @@ def consenting_registrations(seminar: Seminar, agency: Organization) -> QuerySet
     ).exclude(status=Status.REJECTED)
 
 
-def leads_for_agency(seminar: Seminar, agency: Organization) -> QuerySet[Registration]:
+def leads_for_agency(seminar: Seminar, agency: Organization) -> "QuerySet[LeadRegistration]":
     """An agency's leads with their engagement signals annotated (a fixed number of queries)."""
     user = OuterRef("person__user")
     in_agency = Q(session__seminar=seminar) & Q(session__agencies=agency)
@@ -174,7 +286,7 @@ class LeadRow:
     notes: str
 
 
-def lead_score(registration: Registration, weights: dict[str, int], matching: int) -> int:
+def lead_score(registration: "LeadRegistration", weights: dict[str, int], matching: int) -> int:
     r = registration
     return (
         weights["registered"]
@@ -188,12 +300,15 @@ def lead_score(registration: Registration, weights: dict[str, int], matching: in
     )
 
 
-def lead_rows(seminar: Seminar, agency: Organization, queryset=None) -> list[LeadRow]:
+def lead_rows(
+    seminar: Seminar, agency: Organization, queryset: "Iterable[LeadRegistration] | None" = None
+) -> list[LeadRow]:
     weights = lead_weights(seminar)
     bought = set(agency.procurement_segments or [])
     rows = []
     for registration in queryset if queryset is not None else leads_for_agency(seminar, agency):
-        matching = sorted(set(registration.company.unspsc_segments or []) & bought)
+        segments = registration.company.unspsc_segments if registration.company else None
+        matching = sorted(set(segments or []) & bought)
         lead = registration.agency_leads[0] if registration.agency_leads else None
         status = lead.status if lead else Lead.Status.NEW
         rows.append(
@@ -211,6 +326,19 @@ def lead_rows(seminar: Seminar, agency: Organization, queryset=None) -> list[Lea
 
 def export_log(seminar: Seminar) -> QuerySet[ExportLog]:
     return ExportLog.objects.filter(seminar=seminar).select_related("user", "agency")
+
+
+def last_export_at(*, seminar: Seminar, user, kind: str, agency: Organization | None):
+    """When ``user`` last exported ``kind`` (for ``agency``) in a seminar; None if never."""
+    last = ExportLog.objects.filter(seminar=seminar, user=user, kind=kind, agency=agency).first()
+    return last.created_at if last else None
+
+
+def consenting_registration_or_404(
+    *, seminar: Seminar, agency: Organization, registration_id: int
+) -> Registration:
+    """One of ``agency``'s leads: a registration that currently consents to it."""
+    return get_object_or_404(consenting_registrations(seminar, agency), pk=registration_id)
 
 
 def arrivals(seminar: Seminar) -> dict[str, int]:
@@ -300,15 +428,3 @@ def participant_list(seminar: Seminar) -> QuerySet[Registration]:
         .select_related("person", "company")
         .order_by("company__legal_name", "pk")
     )
-
-
-def may_see_participants(seminar: Seminar, user) -> bool:
-    """Participants see each other; organisers and presenters see everyone who opted in."""
-    from seminars import permissions
-
-    if permissions.can_manage_seminar(user, seminar):
-        return True
-    if permissions.presenter_agency_ids(user, seminar):
-        return True
-    mine = registration_of_user(seminar, user)
-    return mine is not None and mine.status == Status.CONFIRMED

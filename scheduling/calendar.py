@@ -73,7 +73,7 @@ def event_description(session: Session, *, seminar: Seminar, url: str, live_url:
     lines = []
     if session.abstract:
         lines += [session.abstract.strip(), ""]
-    # The caller prefetches agencies (seminars.selectors.seminar_sessions); .all() uses that.
+    # The caller prefetches agencies (scheduling.selectors.seminar_sessions); .all() uses that.
     agencies = [agency.acronym or agency.name for agency in session.agencies.all()]
     if agencies:
         lines.append(_("Presenting agencies: %(agencies)s") % {"agencies": ", ".join(agencies)})

@@ -1,21 +1,74 @@
-"""Calendar feeds (the seminar's agenda and single sessions as iCalendar files) and the
-organisers' time-zone planner."""
+"""The agenda page (a seminar's sessions in two clocks), its calendar feeds (the agenda and
+single sessions as iCalendar files) and the organisers' time-zone planner."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from scheduling.calendar import calendar_for_sessions
+from scheduling import agenda_page
+from scheduling import selectors as agenda_selectors
+from scheduling.calendar import calendar_for_sessions, webcal_url
 from scheduling.forms import PlannerForm, country_datalist
 from scheduling.heatmap import plan_context
 from scheduling.planner import PlannerError, plan_sessions
+from scheduling.timezones import selectable_zones, zone_groups
 from seminars import permissions, selectors
 from seminars.downloads import content_disposition
+from seminars.views import language_names
 
 CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
+
+# Group headings of the zone selector, by the tz database's area names.
+ZONE_AREAS = {
+    "Africa": gettext_lazy("Africa"),
+    "America": gettext_lazy("Americas"),
+    "Antarctica": gettext_lazy("Antarctica"),
+    "Arctic": gettext_lazy("Arctic"),
+    "Asia": gettext_lazy("Asia"),
+    "Atlantic": gettext_lazy("Atlantic Ocean"),
+    "Australia": gettext_lazy("Australia"),
+    "Europe": gettext_lazy("Europe"),
+    "Indian": gettext_lazy("Indian Ocean"),
+    "Pacific": gettext_lazy("Pacific Ocean"),
+    "UTC": gettext_lazy("Coordinated Universal Time"),
+}
+
+
+def zone_selector_groups() -> list[tuple[str, tuple]]:
+    return [(ZONE_AREAS.get(area, area), choices) for area, choices in zone_groups()]
+
+
+def seminar_detail(request, slug: str):
+    seminar = agenda_selectors.seminar_with_agenda_version_or_404(user=request.user, slug=slug)
+    can_manage = permissions.can_manage_seminar(request.user, seminar)
+    feed_url = request.build_absolute_uri(
+        reverse("scheduling_seminar:calendar", kwargs={"slug": seminar.slug})
+    )
+    viewer_zone = request.viewer_zone.key if request.viewer_zone else None
+    status = 400 if request.viewer_zone_error else 200
+    return render(
+        request,
+        "scheduling/seminar_detail.html",
+        {
+            "seminar": seminar,
+            "agenda_html": agenda_page.agenda_html(request, seminar, can_manage=can_manage),
+            "language_names": language_names(seminar.languages),
+            "can_manage": can_manage,
+            # A callable: the template calls it only when the cached zone options expire.
+            "zone_groups": zone_selector_groups,
+            "selected_zone": viewer_zone or seminar.time_zone,
+            # A legacy alias (US/Eastern) from the cookie or ?tz= is kept selectable.
+            "unlisted_zone": viewer_zone if viewer_zone not in selectable_zones() else "",
+            "feed_url": feed_url,
+            "feed_webcal_url": webcal_url(feed_url),
+        },
+        status=status,
+    )
 
 
 def _ics_response(body: bytes, filename: str) -> HttpResponse:
@@ -31,7 +84,7 @@ def seminar_calendar(request, slug: str):
     seminar = selectors.seminar_visible_or_404(user=request.user, slug=slug)
     body = calendar_for_sessions(
         seminar=seminar,
-        sessions=selectors.seminar_sessions(seminar),
+        sessions=agenda_selectors.seminar_sessions(seminar),
         calendar_name=seminar.title,
         request=request,
     )
@@ -41,7 +94,7 @@ def seminar_calendar(request, slug: str):
 @require_GET
 def session_calendar(request, slug: str, session_id: int):
     seminar = selectors.seminar_visible_or_404(user=request.user, slug=slug)
-    session = get_object_or_404(selectors.seminar_sessions(seminar), pk=session_id)
+    session = get_object_or_404(agenda_selectors.seminar_sessions(seminar), pk=session_id)
     body = calendar_for_sessions(
         seminar=seminar,
         sessions=[session],

@@ -33,12 +33,12 @@ def session_validate(
             % {"first": seminar.starts_on, "last": seminar.ends_on, "zone": seminar.time_zone}
         )
     if track and ends_at > starts_at:
-        clash = (
-            Session.objects.filter(seminar=seminar, track=track)
-            .filter(Q(starts_at__lt=ends_at) & Q(ends_at__gt=starts_at))
-            .exclude(pk=exclude_pk)
-            .first()
+        overlapping = Session.objects.filter(seminar=seminar, track=track).filter(
+            Q(starts_at__lt=ends_at) & Q(ends_at__gt=starts_at)
         )
+        if exclude_pk is not None:
+            overlapping = overlapping.exclude(pk=exclude_pk)
+        clash = overlapping.first()
         if clash is not None:
             errors.setdefault("track", []).append(
                 _("“%(title)s” already uses track “%(track)s” at that time.")

@@ -1,18 +1,16 @@
 """Publishing a session's answered questions as an anonymised FAQ."""
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from seminars import permissions
 from seminars.models import Session
+from seminars.permissions import AnyUser
 
 
 @transaction.atomic
-def session_set_faq_published(
-    *, session: Session, user: AbstractBaseUser | AnonymousUser, published: bool
-) -> Session:
+def session_set_faq_published(*, session: Session, user: AnyUser, published: bool) -> Session:
     """Show or hide the session's FAQ page (the room's moderators and organisers only).
 
     Changes nothing else: the FAQ page reads the answered questions when it is shown.

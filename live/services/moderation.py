@@ -147,16 +147,18 @@ def question_merge(*, room: Room, viewer: Viewer, question_id: object, into_id: 
     require_moderator(viewer)
     if question_id == into_id:
         raise LiveError("conflict", _("A question cannot be merged into itself."))
-    a, b = question_id, into_id
-    for value, field in ((a, "question_id"), (b, "into_id")):
+    ids: list[int] = []
+    for value, field in ((question_id, "question_id"), (into_id, "into_id")):
         if not isinstance(value, int) or isinstance(value, bool):
             raise LiveError("invalid", _("Which question?"), field=field)
+        ids.append(value)
+    a, b = ids
     with transaction.atomic():
         # Lock in id order so two merges of the same pair cannot deadlock.
         locked = {
             q.pk: q for q in (question_locked(room=room, question_id=i) for i in sorted([a, b]))
         }
-        duplicate, target = locked[question_id], locked[into_id]
+        duplicate, target = locked[a], locked[b]
         if duplicate.merged_into_id or target.merged_into_id:
             raise LiveError("conflict", _("One of these questions was already merged."))
         was_public = duplicate.is_public

@@ -63,8 +63,11 @@ def _credit(attendance: Attendance, until: datetime) -> None:
 def close_stay(attendance: Attendance, until: datetime) -> None:
     """The stay's seconds added, the stay closed at ``until`` (never before it began); not
     saved."""
-    until = max(until, attendance.present_since)
-    attendance.seconds_present += int((until - attendance.present_since).total_seconds())
+    since = attendance.present_since
+    if since is None:  # no stay open: nothing to close
+        return
+    until = max(until, since)
+    attendance.seconds_present += int((until - since).total_seconds())
     attendance.present_since = None
     attendance.last_left_at = until
 

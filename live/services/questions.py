@@ -85,7 +85,7 @@ def question_event(
     extra = {"action": action} if action else {}
     full_question = question_payload(question, room, reveal=True)
     full = {"type": kind, **extra, "question": full_question}
-    public = None
+    public: dict[str, object] | None = None
     if question.is_public:
         public = {
             "type": kind,
@@ -135,7 +135,7 @@ def question_ask(
             addressed_agency_id=agency_id,
             text=text,
             language=language,
-            hide_name=hide_name,
+            hide_name=bool(hide_name),  # a bool already (_clean_ask); typed for mypy
             state=Question.State.PENDING if moderated else Question.State.APPROVED,
         )
         question_event(room=room, question=question, kind="question.created")

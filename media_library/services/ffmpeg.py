@@ -122,6 +122,8 @@ def run_with_progress(
 
 def _follow(process: subprocess.Popen, duration: float, report) -> None:
     last = 0.0
+    if process.stdout is None:  # started without stdout=PIPE: no progress to follow
+        return
     for raw in process.stdout:
         key, _sep, value = raw.decode(errors="replace").strip().partition("=")
         if key != "out_time_us" or not value.isdigit() or report is None:

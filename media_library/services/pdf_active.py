@@ -54,7 +54,7 @@ _MARKER_KEYS = {"/JS", "/AA", "/EmbeddedFiles", "/EF", "/XFA", "/RichMediaConten
 _TYPE_KEYS = ("/S", "/Type", "/Subtype")
 
 
-def _children(node: PdfObject) -> Iterator[PdfObject]:
+def _children(node: PdfObject | None) -> Iterator[PdfObject]:
     if isinstance(node, DictionaryObject):
         yield from node.values()
     elif isinstance(node, ArrayObject):
@@ -79,7 +79,8 @@ def active_content(reader: PdfReader) -> list[str]:
     stack: list[PdfObject] = [reader.trailer]
     visited = 0
     while stack:
-        node = stack.pop()
+        # An indirect reference may resolve to nothing (a dangling one): it has no children.
+        node: PdfObject | None = stack.pop()
         if isinstance(node, IndirectObject):
             if (node.idnum, node.generation) in seen:
                 continue

@@ -18,11 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from media_library import storage
+from media_library import permissions, storage
 from media_library.models import MediaAsset, Rendition
 from media_library.services import bounds, validation
 from media_library.services.review import presentation_refresh_status
-from seminars import permissions
 
 logger = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 2.0
@@ -123,7 +122,7 @@ def asset_is_abandoned(asset: MediaAsset) -> bool:
 @transaction.atomic
 def asset_retry(*, asset: MediaAsset, user) -> MediaAsset:
     """Queue a failed (or abandoned) video again. Side effects: queues the processing task."""
-    if not permissions.can_present_in_session(user, asset.presentation.session):
+    if not permissions.can_manage_session_media(user, asset.presentation.session):
         raise PermissionDenied(_("You may not manage this presentation."))
     asset = MediaAsset.objects.select_for_update().get(pk=asset.pk)
     if asset.kind != MediaAsset.Kind.VIDEO:

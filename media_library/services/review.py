@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from media_library import permissions
 from media_library.models import MediaAsset, Presentation
-from seminars import permissions
 
 
 def presentation_refresh_status(*, presentation: Presentation) -> Presentation:
@@ -32,7 +32,7 @@ def presentation_refresh_status(*, presentation: Presentation) -> Presentation:
 
 
 def _check_reviewer(user, asset: MediaAsset) -> None:
-    if not permissions.can_manage_seminar(user, asset.presentation.session.seminar):
+    if not permissions.can_review_media(user, asset.presentation.session.seminar):
         raise PermissionDenied(_("Only the seminar's organisers review presentations."))
 
 

@@ -18,11 +18,10 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from media_library import storage
+from media_library import permissions, storage
 from media_library.models import MediaAsset, Presentation, UploadSession
 from media_library.services.review import presentation_refresh_status
 from media_library.services.validation import MediaRejectedError, max_bytes, validate_asset
-from seminars import permissions
 from seminars.downloads import clean_text_line, safe_filename
 from seminars.models import Organization, Session
 
@@ -42,10 +41,7 @@ class UploadOffsetError(Exception):
 
 def _upload_agency(*, user, session: Session, agency_id: int | None) -> Organization:
     session_agencies = {a.pk: a for a in session.agencies.all()}
-    if permissions.can_manage_seminar(user, session.seminar):
-        allowed = set(session_agencies)
-    else:
-        allowed = permissions.presenter_agency_ids(user, session.seminar) & set(session_agencies)
+    allowed = permissions.upload_agency_ids(user, session, set(session_agencies))
     if not allowed:
         raise PermissionDenied(_("You may not upload to this session."))
     if agency_id is None and len(allowed) == 1:
@@ -160,7 +156,7 @@ def _s3_parts(upload: UploadSession) -> list[dict]:
 
 def upload_state(upload: UploadSession) -> dict:
     """Where the upload stands, so that a browser can resume it."""
-    state = {
+    state: dict = {
         "upload_id": upload.pk,
         "asset_id": upload.asset_id,
         "backend": upload.backend,

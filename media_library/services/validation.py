@@ -188,8 +188,8 @@ def probe(locator: str) -> dict:
         _refuse_unreadable(result.stderr.decode(errors="replace"), locator)
     data = json.loads(result.stdout)
     streams = data.get("streams", [])
-    video = next((s for s in streams if s.get("codec_type") == "video"), {})
-    audio = next((s for s in streams if s.get("codec_type") == "audio"), {})
+    video: dict = next((s for s in streams if s.get("codec_type") == "video"), {})
+    audio: dict = next((s for s in streams if s.get("codec_type") == "audio"), {})
     fmt = data.get("format", {})
     # The longer of what the container and the video stream claim: either may understate.
     duration = max(_number(fmt.get("duration")), _number(video.get("duration")))

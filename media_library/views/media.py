@@ -14,7 +14,6 @@ from django.http import (
     JsonResponse,
     StreamingHttpResponse,
 )
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -22,8 +21,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from config import edge
-from media_library import selectors, storage
-from media_library.models import MediaAsset, Presentation
+from media_library import permissions, selectors, storage
+from media_library.models import MediaAsset
 from media_library.services import processing, review, watch
 from media_library.services.engagement import engagement_report
 from media_library.views._common import error_response, json_body
@@ -66,7 +65,7 @@ def playlist(request, token: str):
         payload = selectors.playlist_token_verify(token)
     except storage.SignatureError:
         return HttpResponseForbidden("This link is invalid or has expired.")
-    asset = get_object_or_404(MediaAsset, pk=payload["a"])
+    asset = selectors.asset_or_404(asset_id=payload["a"])
     prefix = processing.asset_output_prefix(asset)
     relative = posixpath.normpath(payload["p"])
     try:
@@ -91,10 +90,8 @@ def playlist(request, token: str):
 
 
 def _editable_asset(request, pk: int) -> MediaAsset:
-    asset = get_object_or_404(
-        MediaAsset.objects.select_related("presentation__session__seminar"), pk=pk
-    )
-    if not selectors.presentation_can_edit(request.user, asset.presentation):
+    asset = selectors.asset_with_seminar_or_404(asset_id=pk)
+    if not permissions.can_edit_presentation(request.user, asset.presentation):
         raise Http404
     return asset
 
@@ -173,12 +170,8 @@ def asset_review(request, pk: int, decision: str):
 @require_GET
 def slides_download(request, pk: int):
     """Slides for whoever may see them; counts as a lead signal for signed-in viewers."""
-    asset = get_object_or_404(
-        MediaAsset.objects.select_related("presentation__session__seminar"),
-        pk=pk,
-        kind=MediaAsset.Kind.SLIDES,
-    )
-    if not selectors.asset_visible_to(request.user, asset):
+    asset = selectors.asset_with_seminar_or_404(asset_id=pk, kind=MediaAsset.Kind.SLIDES)
+    if not permissions.can_see_asset(request.user, asset):
         raise Http404
     if request.user.is_authenticated:
         engagement_report(user=request.user, presentation=asset.presentation, kind="slides")
@@ -193,11 +186,10 @@ def watch_beacon(request):
         return HttpResponse(status=204)
     try:
         data = json_body(request)
-        presentation = get_object_or_404(
-            Presentation.objects.select_related("session__seminar", "approved_video"),
-            pk=edge.json_int(data, "presentation"),
+        presentation = selectors.presentation_with_video_or_404(
+            presentation_id=edge.json_int(data, "presentation")
         )
-        if presentation.approved_video is None or not selectors.asset_visible_to(
+        if presentation.approved_video is None or not permissions.can_see_asset(
             request.user, presentation.approved_video
         ):
             raise Http404

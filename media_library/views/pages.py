@@ -2,20 +2,17 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
-from media_library import selectors
+from media_library import permissions, selectors
 from media_library.models import MediaAsset
 from media_library.services.validation import max_bytes
-from seminars import permissions
 from seminars.models import Seminar, Session
 
 
 def _session(request, slug: str, session_id: int) -> Session:
-    session = get_object_or_404(
-        Session.objects.select_related("seminar"), pk=session_id, seminar__slug=slug
-    )
-    if not permissions.can_view_seminar(request.user, session.seminar):
+    session = selectors.session_with_seminar_or_404(session_id=session_id, slug=slug)
+    if not permissions.can_view_session_media(request.user, session):
         raise Http404
     return session
 
@@ -24,14 +21,12 @@ def _session(request, slug: str, session_id: int) -> Session:
 def session_media(request, slug: str, session_id: int):
     """Upload, processing status and review of a session's presentations."""
     session = _session(request, slug, session_id)
-    if not permissions.can_present_in_session(request.user, session):
+    if not permissions.can_manage_session_media(request.user, session):
         raise Http404
     seminar: Seminar = session.seminar
-    can_manage = permissions.can_manage_seminar(request.user, seminar)
-    agencies = list(session.agencies.all())
-    if not can_manage:
-        mine = permissions.presenter_agency_ids(request.user, seminar)
-        agencies = [a for a in agencies if a.pk in mine]
+    mine = permissions.agency_ids_to_manage(request.user, seminar)
+    can_manage = mine is None
+    agencies = [a for a in selectors.session_agencies(session) if mine is None or a.pk in mine]
     return render(
         request,
         "media_library/session_media.html",
@@ -60,8 +55,8 @@ def session_watch(request, slug: str, session_id: int):
 @login_required
 def review_queue(request, slug: str):
     """Every version of the seminar waiting for review, with approve/reject buttons."""
-    seminar = get_object_or_404(Seminar, slug=slug)
-    if not permissions.can_manage_seminar(request.user, seminar):
+    seminar = selectors.seminar_or_404(slug=slug)
+    if not permissions.can_review_media(request.user, seminar):
         raise Http404
     return render(
         request,

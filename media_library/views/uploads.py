@@ -3,27 +3,20 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config import edge
-from media_library import selectors
+from media_library import permissions, selectors
 from media_library.models import UploadSession
 from media_library.services import uploads
 from media_library.services.validation import MediaRejectedError
 from media_library.views._common import error_response, json_body
-from seminars.models import Session
 
 
 def _own_upload(request, pk: int) -> UploadSession:
-    upload = get_object_or_404(
-        UploadSession.objects.select_related(
-            "asset__presentation__session__seminar", "asset__presentation__agency"
-        ),
-        pk=pk,
-    )
-    if not selectors.presentation_can_edit(request.user, upload.asset.presentation):
+    upload = selectors.upload_or_404(upload_id=pk)
+    if not permissions.can_edit_presentation(request.user, upload.asset.presentation):
         raise Http404  # another agency's upload does not exist for this user
     return upload
 
@@ -33,9 +26,7 @@ def _own_upload(request, pk: int) -> UploadSession:
 def upload_start(request):
     try:
         data = json_body(request)
-        session = get_object_or_404(
-            Session.objects.select_related("seminar"), pk=edge.json_int(data, "session")
-        )
+        session = selectors.session_with_seminar_or_404(session_id=edge.json_int(data, "session"))
         upload = uploads.upload_start(
             user=request.user,
             session=session,

@@ -9,6 +9,7 @@ from registration.services.consent import (
     unconfirmed_forms_purge,
 )
 from registration.services.engagement import engagement_record, lead_update
+from registration.services.exportlog import export_log_record
 from registration.services.joinlinks import join_link_use, personal_links_reset
 from registration.services.registration import (
     link_use,
@@ -25,12 +26,14 @@ from registration.services.reminders import (
     reminders_reschedule_session,
     reminders_schedule,
 )
+from registration.services.signin import session_sign_in_by_join_link, session_sign_in_by_link
 
 __all__ = [
     "check_in_record",
     "consent_update",
     "consents_apply",
     "engagement_record",
+    "export_log_record",
     "join_link_use",
     "lead_update",
     "link_use",
@@ -46,6 +49,8 @@ __all__ = [
     "reminder_send",
     "reminders_reschedule_session",
     "reminders_schedule",
+    "session_sign_in_by_join_link",
+    "session_sign_in_by_link",
     "sign_in_link_request",
     "waiting_list_promote",
 ]

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registration import constants
+from registration import constants, selectors
 from registration.models import (
     AgencyConsent,
     Company,
@@ -20,14 +20,7 @@ from registration.models import (
     Registration,
     SignInToken,
 )
-from seminars.models import Organization, Seminar
-
-
-def seminar_agencies(seminar: Seminar):
-    """The agencies presenting in a seminar: the ones a vendor may share details with."""
-    return Organization.objects.filter(
-        presented_sessions__seminar=seminar, kind=Organization.Kind.AGENCY
-    ).distinct()
+from seminars.models import Seminar
 
 
 def consents_apply(*, registration: Registration, answers: dict, source: str) -> None:
@@ -37,7 +30,7 @@ def consents_apply(*, registration: Registration, answers: dict, source: str) ->
     they are (new ones default to "no"). A withdrawal also drops the agency's lead notes.
     """
     now = timezone.now()
-    agencies = {a.pk: a for a in seminar_agencies(registration.seminar)}
+    agencies = {a.pk: a for a in selectors.seminar_agencies(registration.seminar)}
     wanted = {int(k): bool(v) for k, v in answers.items()}
     unknown = set(wanted) - set(agencies)
     if unknown:
@@ -90,8 +83,8 @@ def _anonymise_person(person: Person, now) -> None:
     person.job_title = ""
     person.phone = ""
     person.save()
-    if person.user_id:
-        user = person.user
+    user = person.user
+    if user is not None:
         user.username = f"erased-{person.pk}"
         user.email = user.first_name = user.last_name = ""
         user.is_active = False

@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from registration import permissions
 from registration.models import EngagementEvent, Lead, Registration
-from seminars import permissions
 from seminars.models import Organization, Seminar, Session
 
 KINDS = {choice.value for choice in EngagementEvent.Kind}
@@ -70,9 +70,7 @@ def lead_update(
 ) -> Lead:
     """Set an agency's status and notes on a lead. Only a presenter for that agency, and only
     for a vendor who currently consents to it, may do so."""
-    if not permissions.can_present_for(user, registration.seminar, agency.pk):
-        raise PermissionDenied
-    if not registration.consents.filter(agency=agency, granted=True).exists():
+    if not permissions.can_update_lead(user, registration, agency):
         raise PermissionDenied
     if status not in Lead.Status.values:
         raise ValidationError({"status": _("Choose a valid status.")})

@@ -77,12 +77,12 @@ def join_link_use(*, slug: str, token: str) -> User:
     """Spend a join link and return the user to sign in. LinkRefusedError for accounts that may
     not be signed in by link; LinkError if spent, expired or replaced; nothing changes then."""
     link = join_link_read(slug=slug, token=token)
-    check_link_may_sign_in(link.user)
+    user = check_link_may_sign_in(link.user)
     try:
         tokens.spend(link.key)
     except tokens.KeySpentError as error:
         raise LinkError(_MESSAGES["spent"](), code="spent") from error
-    return link.user
+    return user
 
 
 @transaction.atomic

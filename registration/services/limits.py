@@ -1,24 +1,18 @@
 """How many emailed links (confirmations, sign-in links) one address and one client may ask for.
 
 Counted before anything is stored or sent, for known and unknown addresses alike, so a refusal
-says nothing about who is registered. Each default may be overridden by a Django setting of
-the same name: (how many, per seconds).
+says nothing about who is registered. Each limit is a Django setting, (how many, per
+seconds), with its default in config/settings.py, read when
+used.
 """
 
 from django.conf import settings
 
 from seminars.ratelimit import hit
 
-DEFAULTS: dict[str, tuple[int, int]] = {
-    # One person registering, then asking for a sign-in link or two: well within.
-    "REGISTRATION_LINK_RATE_PER_ADDRESS": (5, 3600),
-    # A registration desk on one network registers many people: generous, but bounded.
-    "REGISTRATION_LINK_RATE_PER_CLIENT": (20, 600),
-}
-
 
 def _rate(name: str) -> tuple[int, int]:
-    return getattr(settings, name, DEFAULTS[name])
+    return getattr(settings, name)
 
 
 def email_link_rate_check(*, email: str, client: str) -> None:

@@ -6,6 +6,7 @@ registrations never overbook; on SQLite, IMMEDIATE transactions serialise writer
 
 import hashlib
 import secrets
+from functools import partial
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -117,20 +118,19 @@ def link_use(*, raw_token: str) -> tuple[User, Registration | None]:
     for an account that may not be signed in by link (staff, superusers, role holders);
     either way nothing changes and the link stays unspent."""
     token = sign_in_token_consume(raw=raw_token)
-    if token.payload:
-        seminar = token.seminar
-        error = registration_window_error(seminar, at=token.created_at)
+    registration: Registration | None
+    if token.payload and token.seminar is not None:  # a form always names its seminar
+        error = registration_window_error(token.seminar, at=token.created_at)
         if error:
             raise ValidationError(error, code="closed")
-        registration = registration_apply(seminar=seminar, payload=token.payload)
+        registration = registration_apply(seminar=token.seminar, payload=token.payload)
         user = registration.person.user
     else:
         person = Person.objects.get(email=token.email)
         user = _person_user(person)
         registration = person.registrations.filter(seminar=token.seminar).first()
     # Last, so that the refusal rolls back everything above, the spend included.
-    check_link_may_sign_in(user)
-    return user, registration
+    return check_link_may_sign_in(user), registration
 
 
 def _username_for(email: str) -> str:
@@ -143,17 +143,18 @@ def _username_for(email: str) -> str:
 
 
 def _person_user(person: Person) -> User:
-    if person.user_id is None:
-        user = User.objects.filter(email__iexact=person.email, vendor_person__isnull=True).first()
-        if user is None:
-            user = User(username=_username_for(person.email), email=person.email)
-            user.set_unusable_password()
-        first, _sep, last = person.full_name.partition(" ")
-        user.first_name, user.last_name = first[:150], last[:150]
-        user.save()
-        person.user = user
-        person.save(update_fields=["user"])
-    return person.user
+    if person.user is not None:
+        return person.user
+    user = User.objects.filter(email__iexact=person.email, vendor_person__isnull=True).first()
+    if user is None:
+        user = User(username=_username_for(person.email), email=person.email)
+        user.set_unusable_password()
+    first, _sep, last = person.full_name.partition(" ")
+    user.first_name, user.last_name = first[:150], last[:150]
+    user.save()
+    person.user = user
+    person.save(update_fields=["user"])
+    return user
 
 
 def _locked_or_new_person(email: str, payload: dict) -> Person:
@@ -186,7 +187,10 @@ def _person_upsert(payload: dict, seminar: Seminar) -> Person:
 
 
 def _snapshot_tags(registration: Registration, seminar: Seminar) -> None:
-    tags = country_tags(country=registration.company.country, on=seminar.starts_on, seminar=seminar)
+    # Every registration names a company (set from the person's just before); "" is no country.
+    company = registration.company
+    country = company.country if company is not None else ""
+    tags = country_tags(country=country, on=seminar.starts_on, seminar=seminar)
     registration.country = tags.country
     registration.region = tags.region
     registration.is_ldc, registration.is_lldc = tags.ldc, tags.lldc
@@ -204,7 +208,9 @@ def _has_place(seminar: Seminar, mode: str, *, exclude_pk: int | None = None) ->
         return True
     taken = Registration.objects.filter(
         seminar=seminar, attendance_mode=mode, status=Status.CONFIRMED
-    ).exclude(pk=exclude_pk)
+    )
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
     return taken.count() < capacity
 
 
@@ -257,7 +263,7 @@ def registration_apply(*, seminar: Seminar, payload: dict) -> Registration:
     sessions = seminar.sessions.filter(pk__in=payload.get("session_ids") or [])
     registration.sessions.set(sessions)
     consents_apply(registration=registration, answers=payload.get("consents") or {}, source="form")
-    if previous_status == Status.CONFIRMED and mode_changed:
+    if previous_status == Status.CONFIRMED and mode_changed and previous_mode is not None:
         # Switching mode gave up a place in the old mode: the next in line gets it.
         _promote_waiting(seminar, previous_mode)
     _after_commit_notify(registration, new=previous_status != registration.status)
@@ -318,9 +324,8 @@ def _promote_waiting(seminar: Seminar, mode: str) -> list[Registration]:
         nxt.waiting_since = None
         nxt.save(update_fields=["status", "confirmed_at", "waiting_since", "updated_at"])
         promoted.append(nxt)
-        pk = nxt.pk
-        transaction.on_commit(lambda pk=pk: emails.send_promoted(registration_id=pk))
-        transaction.on_commit(lambda pk=pk: reminders_schedule(registration_id=pk))
+        transaction.on_commit(partial(emails.send_promoted, registration_id=nxt.pk))
+        transaction.on_commit(partial(reminders_schedule, registration_id=nxt.pk))
     return promoted
 
 

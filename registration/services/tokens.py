@@ -7,6 +7,7 @@ replaces the older ones; using a link spends it.
 
 import hashlib
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -77,7 +78,12 @@ def sign_in_token_consume(*, raw: str) -> SignInToken:
     """
     try:
         key = _read(raw)
-        token = SignInToken.objects.select_related("seminar").filter(pk=key.data.get("t")).first()
+        token_id = key.data.get("t")
+        token = (
+            SignInToken.objects.select_related("seminar").filter(pk=token_id).first()
+            if isinstance(token_id, int)
+            else None
+        )
         if token is None:  # erased with its person since it was sent
             raise tokens.KeyInvalidError
         tokens.spend(key)
@@ -95,7 +101,9 @@ def link_refused_message(user) -> str:
     )
 
 
-def check_link_may_sign_in(user) -> None:
-    """LinkRefusedError unless ``user`` may be signed in by an emailed link."""
-    if not may_sign_in_by_link(user):
+def check_link_may_sign_in(user: User | None) -> User:
+    """``user`` if it may be signed in by an emailed link; LinkRefusedError otherwise (no
+    account, a disabled one, staff, superusers, role holders)."""
+    if user is None or not may_sign_in_by_link(user):
         raise LinkRefusedError(link_refused_message(user), code="refused")
+    return user

@@ -3,9 +3,8 @@ seminar page shows to this viewer (register, their registration, organiser and a
 
 from django import template
 
-from registration import selectors
+from registration import permissions, selectors
 from registration.services import registration_window_error
-from seminars import permissions
 
 register = template.Library()
 
@@ -17,6 +16,6 @@ def registration_links(context, seminar):
         "seminar": seminar,
         "registration": selectors.registration_of_user(seminar, user),
         "closed": registration_window_error(seminar),
-        "can_manage": permissions.can_manage_seminar(user, seminar),
-        "presents": bool(permissions.presenter_agency_ids(user, seminar)),
+        "can_manage": permissions.can_manage_registrations(user, seminar),
+        "presents": bool(permissions.lead_agency_ids(user, seminar)),
     }

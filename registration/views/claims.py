@@ -3,14 +3,12 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from registration.models import CompanyClaim
-from registration.permissions import can_decide_company_claim
+from registration import permissions, selectors
 from registration.services.company import company_claim_decide
-from seminars import permissions
 from seminars.selectors import seminar_visible_or_404
 
 DECISIONS = {"approve", "reject"}
@@ -21,8 +19,8 @@ DECISIONS = {"approve", "reject"}
 def decide(request, slug: str, pk: int):
     """``slug`` is the seminar whose page the decision was made on (for the way back)."""
     seminar = seminar_visible_or_404(user=request.user, slug=slug)
-    claim = get_object_or_404(CompanyClaim.objects.select_related("seminar"), pk=pk)
-    if not can_decide_company_claim(request.user, claim):
+    claim = selectors.company_claim_or_404(claim_id=pk)
+    if not permissions.can_decide_company_claim(request.user, claim):
         raise PermissionDenied
     decision = request.POST.get("decision")
     if decision not in DECISIONS:
@@ -32,6 +30,6 @@ def decide(request, slug: str, pk: int):
         company_claim_decide(claim=claim, approve=decision == "approve", by_user=request.user)
     except ValidationError as error:
         return HttpResponse(" ".join(error.messages), status=409)
-    if permissions.can_manage_seminar(request.user, claim.seminar):
+    if permissions.can_manage_registrations(request.user, claim.seminar):
         return redirect("registration:registrations", slug=claim.seminar.slug)
     return redirect("registration:mine", slug=seminar.slug)

@@ -1,23 +1,18 @@
 """Pages that links open: the emailed confirmation and sign-in links, the personal join link,
 the calendar feed, and the vendor's reset of their links (docs/security.md)."""
 
-from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accesskeys import purposes, tokens
-from registration import services
+from registration import selectors, services
 from registration.forms import SignInForm
-from registration.models import Registration
 from registration.services.joinlinks import JoinLinkNotFoundError, join_link_read
 from registration.services.tokens import LinkError, LinkRefusedError
-from seminars.models import Session
 from seminars.ratelimit import RateLimitError, client_address, wait_text
 from seminars.selectors import seminar_visible_or_404
-
-BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def _refuse_link(form, error: RateLimitError) -> int:
@@ -49,7 +44,7 @@ def confirm(request, slug: str, token: str):
     if request.method != "POST":
         return render(request, "registration/confirm.html", {"seminar": seminar})
     try:
-        user, registration = services.link_use(raw_token=token)
+        _user, registration = services.session_sign_in_by_link(request=request, raw_token=token)
     except ValidationError as error:
         return render(
             request,
@@ -57,7 +52,6 @@ def confirm(request, slug: str, token: str):
             {"seminar": seminar, "message": " ".join(error.messages)},
             status=_link_error_status(error),
         )
-    login(request, user, backend=BACKEND)
     if registration is None:
         return redirect("registration:register", slug=seminar.slug)
     return redirect("registration:mine", slug=registration.seminar.slug)
@@ -107,17 +101,12 @@ def calendar_feed(request, slug: str, token: str):
             "registration page."
         )
         return HttpResponse(message, status=410, content_type="text/plain; charset=utf-8")
-    registration = get_object_or_404(
-        Registration.objects.select_related("seminar"),
-        pk=key.subject,
-        seminar__slug=slug,
-        anonymised_at__isnull=True,
+    registration = selectors.registration_for_calendar_or_404(
+        registration_id=key.subject, slug=slug
     )
-    active = registration.status in Registration.ACTIVE_STATUSES
-    sessions = list(registration.sessions.all()) if active else []
     body = calendar_for_sessions(
         seminar=registration.seminar,
-        sessions=sessions,
+        sessions=selectors.registration_calendar_sessions(registration),
         calendar_name=registration.seminar.title,
         request=request,
     )
@@ -166,18 +155,17 @@ def _join_post(request, link, token: str):
             return _with_retry_after(response, error.retry_after)
         return redirect("registration:sent", slug=seminar.slug)
     try:
-        user = services.join_link_use(slug=seminar.slug, token=token)
+        services.session_sign_in_by_join_link(request=request, slug=seminar.slug, token=token)
     except ValidationError as error:
         return _join_page(
             request, link, message=" ".join(error.messages), status=_link_error_status(error)
         )
-    login(request, user, backend=BACKEND)
     return HttpResponseRedirect(seminar.get_absolute_url())
 
 
 def _join_page(request, link, *, message: str = "", status: int = 200):
     registration = link.registration
-    sessions = registration.sessions.exclude(kind=Session.Kind.BREAK).order_by("starts_at")
+    sessions = selectors.registration_sessions_to_join(registration)
     return render(
         request,
         "registration/join.html",

@@ -4,22 +4,19 @@ import tempfile
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config import edge
-from registration import exports, selectors, services
+from registration import exports, permissions, selectors, services
 from registration.charts import bar_chart
 from registration.forms import CheckInForm, ExportForm, LeadForm
-from registration.models import ExportLog, Registration
-from registration.services.consent import seminar_agencies
-from seminars import permissions, spreadsheets
+from registration.models import Registration
+from seminars import spreadsheets
 from seminars.downloads import content_disposition
 from seminars.models import Organization, Seminar
 from seminars.selectors import seminar_visible_or_404
@@ -27,35 +24,26 @@ from seminars.selectors import seminar_visible_or_404
 
 def _managed(request, slug: str) -> Seminar:
     seminar = seminar_visible_or_404(user=request.user, slug=slug)
-    if not permissions.can_manage_seminar(request.user, seminar):
+    if not permissions.can_manage_registrations(request.user, seminar):
         raise PermissionDenied
     return seminar
 
 
 def _agency(request, seminar: Seminar) -> Organization:
     """The agency the signed-in presenter acts for (``?agency=`` when they have several)."""
-    ids = permissions.presenter_agency_ids(request.user, seminar)
+    ids = permissions.lead_agency_ids(request.user, seminar)
     if not ids:
         raise PermissionDenied
     wanted = edge.int_param(request.GET, "agency") or edge.int_param(request.POST, "agency")
     agency_id = wanted if wanted in ids else min(ids)
-    return Organization.objects.get(pk=agency_id)
+    return selectors.agency(agency_id)
 
 
 @login_required
 def registrations(request, slug: str):
     seminar = _managed(request, slug)
-    pending = (
-        Registration.objects.filter(seminar=seminar, status=Registration.Status.PENDING_APPROVAL)
-        .select_related("person", "company")
-        .order_by("created_at", "pk")[:200]
-    )
-    counts = {
-        row["status"]: row["n"]
-        for row in Registration.objects.filter(seminar=seminar)
-        .values("status")
-        .annotate(n=Count("pk"))
-    }
+    pending = selectors.registrations_pending_approval(seminar, limit=200)
+    counts = selectors.registration_counts_by_status(seminar)
     return render(
         request,
         "registration/registrations.html",
@@ -74,7 +62,7 @@ def registrations(request, slug: str):
 @require_POST
 def decide(request, slug: str, pk: int):
     seminar = _managed(request, slug)
-    registration = get_object_or_404(Registration, pk=pk, seminar=seminar)
+    registration = selectors.registration_of_seminar_or_404(seminar=seminar, registration_id=pk)
     try:
         services.registration_decide(
             registration=registration, approve=request.POST.get("decision") == "approve"
@@ -141,18 +129,19 @@ def check_in_count(request, slug: str):
     return JsonResponse(selectors.arrivals(seminar))
 
 
-def _export_response(*, request, seminar, kind, fmt, header, rows, filters, columns, count, agency):
-    with transaction.atomic():
-        ExportLog.objects.create(
-            seminar=seminar,
-            user=request.user,
-            kind=kind,
-            file_format=fmt,
-            agency=agency,
-            filters=filters,
-            columns=columns,
-            rows=count,
-        )
+def _export_response(
+    *, request, seminar, kind, fmt, header, rows, filters, columns, queryset, agency
+):
+    services.export_log_record(
+        seminar=seminar,
+        user=request.user,
+        kind=kind,
+        file_format=fmt,
+        agency=agency,
+        filters=filters,
+        columns=columns,
+        queryset=queryset,
+    )
     stamp = timezone.now().astimezone(seminar.zone).strftime("%Y%m%d-%H%M")
     name = f"{seminar.slug}-{kind}-{stamp}.{fmt}"
     if fmt == "csv":
@@ -185,10 +174,7 @@ FORMATS = {"csv", "xlsx"}
 def _since(request, seminar, kind, agency, new_only: bool):
     if not new_only:
         return None
-    last = ExportLog.objects.filter(
-        seminar=seminar, user=request.user, kind=kind, agency=agency
-    ).first()
-    return last.created_at if last else None
+    return selectors.last_export_at(seminar=seminar, user=request.user, kind=kind, agency=agency)
 
 
 def _export_options(form: ExportForm, column_defs) -> tuple[dict, list, bool]:
@@ -203,7 +189,7 @@ def export_attendees(request, slug: str, fmt: str):
     if fmt not in FORMATS:
         raise Http404
     seminar = _managed(request, slug)
-    agencies = list(seminar_agencies(seminar))
+    agencies = list(selectors.seminar_agencies(seminar))
     form = ExportForm(
         request.GET,
         column_choices=[(c.key, c.header) for c in exports.ATTENDEE_COLUMNS],
@@ -223,7 +209,7 @@ def export_attendees(request, slug: str, fmt: str):
         rows=exports.attendee_rows(seminar=seminar, columns=columns, queryset=queryset),
         filters={**filters, "new_only": new_only},
         columns=[c.key for c in columns],
-        count=queryset.count(),
+        queryset=queryset,
         agency=None,
     )
 
@@ -251,7 +237,7 @@ def export_leads(request, slug: str, fmt: str):
         ),
         filters={**filters, "new_only": new_only},
         columns=[c.key for c in columns],
-        count=queryset.count(),
+        queryset=queryset,
         agency=agency,
     )
 
@@ -259,15 +245,15 @@ def export_leads(request, slug: str, fmt: str):
 @login_required
 def exports_page(request, slug: str):
     seminar = seminar_visible_or_404(user=request.user, slug=slug)
-    is_organizer = permissions.can_manage_seminar(request.user, seminar)
-    agency_ids = permissions.presenter_agency_ids(request.user, seminar)
-    if not is_organizer and not agency_ids:
+    if not permissions.can_use_exports(request.user, seminar):
         raise PermissionDenied
+    is_organizer = permissions.can_manage_registrations(request.user, seminar)
+    agency_ids = permissions.lead_agency_ids(request.user, seminar)
     context = {"seminar": seminar, "is_organizer": is_organizer}
     if is_organizer:
         context["attendee_form"] = ExportForm(
             column_choices=[(c.key, c.header) for c in exports.ATTENDEE_COLUMNS],
-            agencies=list(seminar_agencies(seminar)),
+            agencies=list(selectors.seminar_agencies(seminar)),
             initial={"columns": [c.key for c in exports.ATTENDEE_COLUMNS]},
         )
         context["log"] = selectors.export_log(seminar)[:100]
@@ -294,8 +280,8 @@ def leads(request, slug: str):
             "agency": agency,
             "rows": rows,
             "lead_form": LeadForm(),
-            "agencies": Organization.objects.filter(
-                pk__in=permissions.presenter_agency_ids(request.user, seminar)
+            "agencies": selectors.agencies_by_ids(
+                permissions.lead_agency_ids(request.user, seminar)
             ),
         },
     )
@@ -330,7 +316,9 @@ def leads_json(request, slug: str):
 def lead_update(request, slug: str, pk: int):
     seminar = seminar_visible_or_404(user=request.user, slug=slug)
     agency = _agency(request, seminar)
-    registration = get_object_or_404(selectors.consenting_registrations(seminar, agency), pk=pk)
+    registration = selectors.consenting_registration_or_404(
+        seminar=seminar, agency=agency, registration_id=pk
+    )
     form = LeadForm(request.POST)
     if not form.is_valid():
         return HttpResponse(_("Choose a status; notes are limited to 4000 characters."), status=400)

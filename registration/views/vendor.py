@@ -5,30 +5,27 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from registration import links, selectors, services
+from registration import links, permissions, selectors, services
 from registration.forms import RegistrationForm, initial_from
 from registration.models import Registration
-from registration.services.consent import seminar_agencies
 from registration.services.registration import allowed_modes
 from registration.times import session_times
 from registration.views.links import _refuse_link, _with_retry_after
-from seminars.models import Organization, Seminar, Session
+from seminars.models import Seminar
 from seminars.ratelimit import RateLimitError, client_address
 from seminars.selectors import seminar_visible_or_404
-
-BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def _form(request, seminar: Seminar, data=None, initial=None) -> RegistrationForm:
     return RegistrationForm(
         data,
         seminar=seminar,
-        agencies=seminar_agencies(seminar).order_by("acronym"),
+        agencies=selectors.seminar_agencies_by_acronym(seminar),
         modes=allowed_modes(seminar),
         initial=initial,
     )
@@ -40,9 +37,7 @@ def register(request, slug: str):
     existing = selectors.registration_of_user(seminar, request.user)
     initial = initial_from(existing) if existing else {"email": getattr(request.user, "email", "")}
     if not existing:
-        initial["sessions"] = list(
-            seminar.sessions.exclude(kind=Session.Kind.BREAK).values_list("pk", flat=True)
-        )
+        initial["sessions"] = selectors.seminar_session_ids_to_offer(seminar)
         initial["preferred_language"] = request.LANGUAGE_CODE
     form = _form(request, seminar, request.POST if request.method == "POST" else None, initial)
     retry_after = None
@@ -93,8 +88,8 @@ def _own(request, slug: str) -> Registration:
 def mine(request, slug: str):
     registration = _own(request, slug)
     seminar = registration.seminar
-    agencies = list(seminar_agencies(seminar).order_by("acronym"))
-    granted = set(registration.consents.filter(granted=True).values_list("agency_id", flat=True))
+    agencies = list(selectors.seminar_agencies_by_acronym(seminar))
+    granted = selectors.consented_agency_ids(registration)
     qr = None
     if (
         registration.attendance_mode == Registration.AttendanceMode.IN_ROOM
@@ -110,7 +105,7 @@ def mine(request, slug: str):
             "seminar": seminar,
             "registration": registration,
             "times": session_times(
-                registration.sessions.all(),
+                selectors.registration_sessions(registration),
                 vendor_zone=registration.person.time_zone,
                 seminar_zone=seminar.time_zone,
             ),
@@ -130,7 +125,7 @@ def mine(request, slug: str):
 @require_POST
 def consent(request, slug: str):
     registration = _own(request, slug)
-    agencies = seminar_agencies(registration.seminar)
+    agencies = selectors.seminar_agencies(registration.seminar)
     answers = {a.pk: request.POST.get(f"consent_{a.pk}") == "yes" for a in agencies}
     services.consent_update(
         registration=registration,
@@ -190,8 +185,8 @@ def erase(request, slug: str):
 @require_POST
 def contact_me(request, slug: str, session_id: int, agency_id: int):
     seminar = seminar_visible_or_404(user=request.user, slug=slug)
-    session = get_object_or_404(Session, pk=session_id, seminar=seminar)
-    agency = get_object_or_404(Organization, pk=agency_id, presented_sessions=session)
+    session = selectors.seminar_session_or_404(seminar=seminar, session_id=session_id)
+    agency = selectors.session_agency_or_404(session=session, agency_id=agency_id)
     event = services.engagement_record(
         seminar=seminar, user=request.user, agency=agency, kind="contact_me", session=session
     )
@@ -203,7 +198,7 @@ def contact_me(request, slug: str, session_id: int, agency_id: int):
             _("%(agency)s will see that you would like to be contacted.")
             % {"agency": agency.acronym or agency.name},
         )
-        if not registration_consents(event.registration, agency):
+        if not selectors.registration_consents_to(event.registration, agency):
             messages.warning(
                 request,
                 _(
@@ -218,14 +213,10 @@ def contact_me(request, slug: str, session_id: int, agency_id: int):
     return HttpResponseRedirect(next_url)
 
 
-def registration_consents(registration: Registration, agency: Organization) -> bool:
-    return registration.consents.filter(agency=agency, granted=True).exists()
-
-
 @login_required
 def participants(request, slug: str):
     seminar = seminar_visible_or_404(user=request.user, slug=slug)
-    if not selectors.may_see_participants(seminar, request.user):
+    if not permissions.can_see_participants(request.user, seminar):
         raise PermissionDenied
     return render(
         request,

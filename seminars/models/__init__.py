@@ -59,6 +59,8 @@ class Seminar(models.Model):
         FINISHED = "finished", _("Finished")
 
     PUBLIC_STATUSES = (Status.PUBLISHED, Status.CANCELLED, Status.FINISHED)
+    # Not a column: set on the agenda page's read (scheduling.selectors, which says what it is).
+    agenda_version: str
 
     slug = models.SlugField(_("slug"), unique=True)
     title = models.CharField(_("title"), max_length=200)

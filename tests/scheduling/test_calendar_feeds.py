@@ -7,8 +7,8 @@ import pytest
 import vobject
 from django.urls import reverse
 
+from scheduling import selectors
 from scheduling.calendar import calendar_for_sessions
-from seminars import selectors
 from seminars.models import Seminar
 from seminars.services import session_save
 from tests.factories import AgencyFactory, RoleFactory, SeminarFactory, SessionFactory

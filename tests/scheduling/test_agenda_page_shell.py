@@ -1,6 +1,6 @@
 """The agenda page's shell around the cached agenda: the seminar's facts, the calendar links
 and the language bar are cached fragments, and the seminar is read with SQL built once
-(seminars/selectors.py). Edits show at once; what is per viewer or per request stays so."""
+(scheduling/selectors.py). Edits show at once; what is per viewer or per request stays so."""
 
 import re
 from datetime import UTC, date, datetime
@@ -11,7 +11,7 @@ from django.http import Http404
 from django.test import Client
 from django.urls import reverse
 
-from seminars import selectors
+from scheduling import selectors
 from seminars.models import Seminar
 from tests.factories import RoleFactory, SeminarFactory, UserFactory
 

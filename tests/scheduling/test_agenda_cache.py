@@ -1,4 +1,4 @@
-"""The agenda page's cached part (seminars/agenda_page.py): shared by every viewer in one zone
+"""The agenda page's cached part (scheduling/agenda_page.py): shared by every viewer in one zone
 and language, new on the first view after any edit, and never carrying one viewer's links."""
 
 import re

@@ -18,15 +18,16 @@ from django.template.loader import get_template, render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from scheduling import selectors
 from scheduling.agenda import build_agenda
-from seminars import permissions, selectors
+from seminars import permissions
 from seminars.models import Seminar
 
 # In the "fragments" cache (config/settings.py), one per process: the key holds the version,
 # so no process can serve an old agenda. Old versions are never read again.
 FRAGMENT_SECONDS = 3600
-SHARED_TEMPLATE = "seminars/_agenda_shared.html"
-VIEWER_LINKS_TEMPLATE = "seminars/_session_viewer_links.html"
+SHARED_TEMPLATE = "scheduling/_agenda_shared.html"
+VIEWER_LINKS_TEMPLATE = "scheduling/_session_viewer_links.html"
 # Titles are escaped in the fragment, so no session title can forge a marker.
 _MARKER = re.compile(r"<!--viewer-links:(\d+)-->")
 
@@ -62,9 +63,9 @@ def _templates_digest() -> str:
     """Changes with the templates' source, so a deploy never serves an older layout."""
     names = [
         SHARED_TEMPLATE,
-        "seminars/_agenda.html",
-        "seminars/_clock.html",
-        "seminars/_changelog.html",
+        "scheduling/_agenda.html",
+        "scheduling/_clock.html",
+        "scheduling/_changelog.html",
     ]
     sources = "".join(get_template(name).template.source for name in names)
     return hashlib.blake2b(sources.encode(), digest_size=4).hexdigest()
