@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "registration",
     "media_library",
     "accesskeys",
+    "organising",
     "axes",
 ]
 
