@@ -139,14 +139,19 @@ def test_duplicating_shifts_sessions_to_the_new_dates_at_the_same_wall_clock(
     data = {"title": "Next year", "starts_on": "2031-03-10"}
     if with_agencies:
         data["with_agencies"] = "on"
-    assert client.post(reverse("organising:duplicate", args=[seminar.slug]), data).status_code == 302
+    assert (
+        client.post(reverse("organising:duplicate", args=[seminar.slug]), data).status_code == 302
+    )
     copy = Seminar.objects.get(title="Next year")
     assert (copy.starts_on, copy.ends_on) == (date(2031, 3, 10), date(2031, 3, 11))
     assert copy.status == Seminar.Status.DRAFT
     [original], [new] = seminar.sessions.all(), copy.sessions.all()
-    assert new.starts_at.astimezone(copy.zone).time() == original.starts_at.astimezone(
-        seminar.zone
-    ).time()
-    assert new.starts_at - original.starts_at == timedelta(days=(date(2031, 3, 10) - seminar.starts_on).days)
+    assert (
+        new.starts_at.astimezone(copy.zone).time()
+        == original.starts_at.astimezone(seminar.zone).time()
+    )
+    assert new.starts_at - original.starts_at == timedelta(
+        days=(date(2031, 3, 10) - seminar.starts_on).days
+    )
     assert new.agencies.exists() is with_agencies
     assert copy.roles.filter(user=organiser, role="organizer").exists()
