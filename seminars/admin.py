@@ -172,6 +172,11 @@ class SeminarAdmin(OrganizerScopedAdmin):
             SeminarRole.objects.get_or_create(
                 seminar=obj, user=request.user, role=SeminarRole.Role.ORGANIZER
             )
+        else:
+            # A raised capacity goes to the waiting list first (issue 13).
+            from registration.services import waiting_list_promote
+
+            waiting_list_promote(seminar=obj)
 
 
 @admin.register(Session)
