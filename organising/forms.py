@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from organising import selectors
+from registration.models import Registration
 from scheduling.timezones import WallClockError, is_known_zone, to_utc
 from seminars.forms import SessionAdminForm, WallClockField
 from seminars.models import Seminar, SeminarRole
@@ -161,4 +162,84 @@ class InvitationForm(forms.Form):
             self.add_error("agency", _("A presenter speaks for an agency: choose it."))
         if role != SeminarRole.Role.PRESENTER and agency is not None:
             self.add_error("agency", _("Only presenters speak for an agency."))
+        return cleaned
+
+
+class RegistrantFilterForm(forms.Form):
+    """The registrant list's search and filters (GET); unknown values are simply not used."""
+
+    q = forms.CharField(label=_("Search registrants"), required=False, max_length=100)
+    mode = forms.ChoiceField(
+        label=_("Attendance"),
+        required=False,
+        choices=[("", _("Any"))] + list(Registration.AttendanceMode.choices),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any"))] + list(Registration.Status.choices),
+    )
+    group = forms.ChoiceField(
+        label=_("Country group"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            ("ldc", _("Least developed countries")),
+            ("lldc", _("Landlocked developing countries")),
+            ("sids", _("Small island developing states")),
+            ("eit", _("Economies in transition")),
+            ("income_L", _("Low income")),
+            ("income_LM", _("Lower-middle income")),
+            ("income_UM", _("Upper-middle income")),
+            ("income_H", _("High income")),
+        ],
+    )
+    checked_in = forms.ChoiceField(
+        label=_("Checked in"),
+        required=False,
+        choices=[("", _("Any")), ("yes", _("Yes")), ("no", _("No"))],
+    )
+    consent = forms.ModelChoiceField(
+        label=_("Consent given to"),
+        required=False,
+        queryset=selectors.agencies(),
+        empty_label=_("Any agency"),
+    )
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (emailed to the registrant)"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ModeForm(forms.Form):
+    mode = forms.ChoiceField(
+        label=_("New attendance mode"), choices=Registration.AttendanceMode.choices
+    )
+
+
+BULK_ACTIONS = [
+    ("approve", _("Approve")),
+    ("cancel", _("Cancel registration")),
+    ("resend", _("Resend the confirmation")),
+]
+
+
+class BulkForm(forms.Form):
+    """The selected registrants (``ids``, checked against the seminar by the view)."""
+
+    action = forms.ChoiceField(label=_("With the selected registrants"), choices=BULK_ACTIONS)
+    ids = forms.CharField(required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            cleaned["ids"] = sorted({int(v) for v in self.data.getlist("ids")})[:500]
+        except ValueError:
+            raise ValidationError(_("Select registrants from the list.")) from None
+        if not cleaned["ids"]:
+            raise ValidationError(_("Select at least one registrant."))
         return cleaned

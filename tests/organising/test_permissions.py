@@ -8,9 +8,18 @@ from django.urls import reverse
 from seminars.models import Seminar, SeminarRole, SessionChange
 from tests import factories
 
-PAGES = ["overview", "edit", "duplicate", "agenda", "session_new", "notices", "people"]
+PAGES = [
+    "overview",
+    "edit",
+    "duplicate",
+    "agenda",
+    "session_new",
+    "notices",
+    "people",
+    "registrants",
+]
 SESSION_PAGES = ["session_edit", "session_delete"]
-ACTIONS = ["publish", "unpublish", "notices_send", "notices_dismiss"]
+ACTIONS = ["publish", "unpublish", "notices_send", "notices_dismiss", "bulk"]
 
 
 def _urls(seminar):
