@@ -243,3 +243,49 @@ class BulkForm(forms.Form):
         if not cleaned["ids"]:
             raise ValidationError(_("Select at least one registrant."))
         return cleaned
+
+
+class AnnouncementForm(forms.Form):
+    """Audience, schedule and one subject and message per seminar language."""
+
+    def __init__(self, *args, seminar: Seminar, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.seminar = seminar
+        names = dict(settings.LANGUAGES)
+        languages = [code for code, _name in settings.LANGUAGES if code in seminar.languages]
+        self.languages = languages or ["en"]
+        self.fields["default_language"] = forms.ChoiceField(
+            label=_("Default language (for readers of other languages)"),
+            choices=[(code, names.get(code, code)) for code in self.languages],
+        )
+        filters = RegistrantFilterForm()
+        for name in ("status", "mode", "group"):
+            self.fields[name] = filters.fields[name]
+        self.fields["send_at"] = WallClockField(
+            label=_("Send at (seminar's time zone; empty: when you press Send)"), required=False
+        )
+        for code in self.languages:
+            self.fields[f"subject_{code}"] = forms.CharField(
+                label=_("Subject (%(language)s)") % {"language": names.get(code, code)},
+                max_length=200,
+                required=False,
+            )
+            self.fields[f"body_{code}"] = forms.CharField(
+                label=_("Message (%(language)s)") % {"language": names.get(code, code)},
+                max_length=10000,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 5}),
+            )
+
+    def clean_send_at(self):
+        value = self.cleaned_data.get("send_at")
+        if value is None:
+            return None
+        try:
+            return to_utc(value, self.seminar.zone, fold=0)
+        except WallClockError as error:
+            raise ValidationError(str(error)) from error
+
+    def texts(self) -> dict[str, tuple[str, str]]:
+        data = self.cleaned_data
+        return {code: (data[f"subject_{code}"], data[f"body_{code}"]) for code in self.languages}

@@ -3,7 +3,7 @@ seminar's pages under /seminars/<slug>/organise/."""
 
 from django.urls import path
 
-from organising.views import agenda, people, registrants, seminars
+from organising.views import agenda, announcements, people, registrants, seminars
 
 app_name = "organising"
 _s = "seminars/<slug:slug>/organise/"
@@ -26,6 +26,13 @@ urlpatterns = [
     path(f"{_s}notices/dismiss/", agenda.notices_dismiss_view, name="notices_dismiss"),
     path(f"{_s}people/", people.people, name="people"),
     path(f"{_s}people/<id:pk>/revoke/", people.revoke, name="revoke"),
+    path(f"{_s}announcements/", announcements.announcement_list, name="announcements"),
+    path(f"{_s}announcements/<id:pk>/", announcements.announcement_detail, name="announcement"),
+    path(
+        f"{_s}announcements/<id:pk>/send/",
+        announcements.announcement_send_view,
+        name="announcement_send",
+    ),
     path(f"{_s}registrants/", registrants.registrant_list, name="registrants"),
     path(f"{_s}registrants/bulk/", registrants.bulk, name="bulk"),
     path(f"{_s}registrants/<id:pk>/", registrants.registrant, name="registrant"),

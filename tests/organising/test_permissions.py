@@ -5,6 +5,7 @@ signed-out visitor is sent to sign in. Nothing changes on a refused action."""
 import pytest
 from django.urls import reverse
 
+from organising.models import Announcement
 from seminars.models import Seminar, SeminarRole, SessionChange
 from tests import factories
 
@@ -25,6 +26,7 @@ ACTIONS = ["publish", "unpublish", "notices_send", "notices_dismiss", "bulk"]
 def _urls(seminar):
     session = seminar.sessions.first()
     role = seminar.roles.first()
+    announcement = Announcement.objects.get_or_create(seminar=seminar, default_language="en")[0]
     urls = [("get", reverse(f"organising:{name}", args=[seminar.slug])) for name in PAGES]
     urls += [
         ("get", reverse(f"organising:{name}", args=[seminar.slug, session.pk]))
@@ -39,6 +41,9 @@ def _urls(seminar):
         ("post", reverse("organising:people", args=[seminar.slug])),
         ("post", reverse("organising:revoke", args=[seminar.slug, role.pk])),
         ("post", reverse("organising:duplicate", args=[seminar.slug])),
+        ("post", reverse("organising:announcements", args=[seminar.slug])),
+        ("get", reverse("organising:announcement", args=[seminar.slug, announcement.pk])),
+        ("post", reverse("organising:announcement_send", args=[seminar.slug, announcement.pk])),
     ]
     return urls
 
@@ -52,6 +57,7 @@ def _snapshot(seminar):
         list(seminar.roles.values_list("pk", flat=True)),
         Seminar.objects.count(),
         SessionChange.objects.count(),
+        list(Announcement.objects.values_list("pk", "status")),
     )
 
 
