@@ -66,18 +66,20 @@ def test_an_organiser_of_another_seminar_is_refused_everywhere_and_changes_nothi
     client, seminar, organiser, other_organiser, status
 ):
     Seminar.objects.filter(pk=seminar.pk).update(status=status)
+    urls = _urls(seminar)
     before = _snapshot(seminar)
     client.force_login(other_organiser)
     expected = 403 if status == Seminar.Status.PUBLISHED else 404
-    for method, url in _urls(seminar):
+    for method, url in urls:
         response = getattr(client, method)(url, {"title": "Hijacked", "minutes": 5})
         assert response.status_code == expected, (method, url)
     assert _snapshot(seminar) == before
 
 
 def test_a_signed_out_visitor_is_sent_to_sign_in_and_changes_nothing(client, seminar, organiser):
+    urls = _urls(seminar)
     before = _snapshot(seminar)
-    for method, url in _urls(seminar) + [("get", reverse("organising:home"))]:
+    for method, url in urls + [("get", reverse("organising:home"))]:
         response = getattr(client, method)(url)
         assert response.status_code == 302, (method, url)
         assert response["Location"].startswith(reverse("login"))
