@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from organising import permissions, selectors
+from organising.figures import overview_figures
 from organising.forms import DuplicateForm, SeminarForm
 from organising.services.seminars import (
     seminar_duplicate,
@@ -81,6 +82,7 @@ def overview(request, seminar):
             "checklist": selectors.publish_checklist(seminar),
             "pending_count": selectors.pending_changes(seminar).count(),
             "confirmed": selectors.confirmed_counts(seminar),
+            "figures": overview_figures(seminar),
         },
     )
 
