@@ -58,6 +58,8 @@ def overview_figures(seminar: Seminar) -> dict:
         .order_by("day")
     )
     labels = _group_labels()
+    per_day_title = _("Registrations per day (%(zone)s)") % {"zone": seminar.time_zone}
+    groups_title = _("Active registrations by country group")
     live_now = Attendance.objects.filter(
         session__seminar=seminar, present_since__isnull=False
     ).count()
@@ -69,11 +71,13 @@ def overview_figures(seminar: Seminar) -> dict:
         "live_now": live_now,
         "per_day_chart": bar_chart(
             [(row["day"].isoformat(), row["n"]) for row in per_day[-60:]],
-            title=_("Registrations per day (%(zone)s)") % {"zone": seminar.time_zone},
+            title=per_day_title,
         ),
+        "per_day_title": per_day_title,
+        "groups_title": groups_title,
         "groups_chart": bar_chart(
             [(labels[key], groups[key]) for key, _condition in _GROUPS],
-            title=_("Active registrations by country group"),
+            title=groups_title,
             maximum=groups["total"],
         ),
     }
