@@ -110,20 +110,14 @@ def session_save(*, session: Session) -> Session:
 def _record_changes(
     previous: Session, session: Session, *, time_changed: bool, title_changed: bool
 ) -> None:
-    zone = session.seminar.zone
-
-    def when(s: Session) -> str:
-        start, end = s.starts_at.astimezone(zone), s.ends_at.astimezone(zone)
-        return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M} {session.seminar.time_zone}"
-
     if time_changed:
         SessionChange.objects.create(
             seminar=session.seminar,
             session=session,
             session_title=session.title,
             field=SessionChange.Field.TIME,
-            old_value=when(previous),
-            new_value=when(session),
+            old_value=_when(previous, session.seminar),
+            new_value=_when(session, session.seminar),
             old_starts_at=previous.starts_at,
             new_starts_at=session.starts_at,
         )
@@ -138,10 +132,13 @@ def _record_changes(
         )
 
 
-def _when(session: Session) -> str:
-    zone = session.seminar.zone
-    start, end = session.starts_at.astimezone(zone), session.ends_at.astimezone(zone)
-    return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M} {session.seminar.time_zone}"
+def _when(session: Session, seminar: Seminar) -> str:
+    """The session's time as the changelog shows it, in the seminar's zone."""
+    start, end = (
+        session.starts_at.astimezone(seminar.zone),
+        session.ends_at.astimezone(seminar.zone),
+    )
+    return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M} {seminar.time_zone}"
 
 
 @transaction.atomic
@@ -155,15 +152,7 @@ def session_cancel(*, session: Session) -> Session:
     session.sequence += 1
     session.save(update_fields=["cancelled_at", "sequence", "updated_at"])
     if session.seminar.status == Seminar.Status.PUBLISHED:
-        SessionChange.objects.create(
-            seminar=session.seminar,
-            session=session,
-            session_title=session.title,
-            field=SessionChange.Field.CANCELLED,
-            old_value=_when(session),
-            new_value="",
-            old_starts_at=session.starts_at,
-        )
+        _record_gone(session, SessionChange.Field.CANCELLED, keeps_session=True)
     return session
 
 
@@ -173,16 +162,25 @@ def session_delete(*, session: Session) -> None:
     and the registrations that had chosen it (pending as a notice); nothing is emailed."""
     session = Session.objects.select_for_update().select_related("seminar").get(pk=session.pk)
     if session.seminar.status == Seminar.Status.PUBLISHED:
-        SessionChange.objects.create(
-            seminar=session.seminar,
-            session=None,
-            session_title=session.title,
-            field=SessionChange.Field.DELETED,
-            old_value=_when(session),
-            new_value="",
-            old_starts_at=session.starts_at,
-            affected_registration_ids=list(
-                session.registrations.values_list("pk", flat=True).order_by("pk")
-            ),
+        chose = list(session.registrations.values_list("pk", flat=True).order_by("pk"))
+        _record_gone(
+            session,
+            SessionChange.Field.DELETED,
+            keeps_session=False,
+            affected_registration_ids=chose,
         )
     session.delete()
+
+
+def _record_gone(session: Session, field: str, *, keeps_session: bool, **extra) -> SessionChange:
+    """The changelog entry (and pending notice) of a cancelled or deleted session."""
+    return SessionChange.objects.create(
+        seminar=session.seminar,
+        session=session if keeps_session else None,
+        session_title=session.title,
+        field=field,
+        old_value=_when(session, session.seminar),
+        new_value="",
+        old_starts_at=session.starts_at,
+        **extra,
+    )

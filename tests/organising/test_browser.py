@@ -8,71 +8,39 @@ exactly one notice per affected registrant, each in its registrant's language an
 No page of /admin/ is requested at any point.
 """
 
-import email
-import email.policy
 import os
 import re
-import socket
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.contrib.auth.models import Permission
 from django_tasks_db.models import DBTaskResult
 
 from registration import services as registration_services
 from seminars.models import Seminar, SeminarRole
 from tests import factories
-from tests.browser import launch, require_chromium
+from tests.browser import chromium
 from tests.factories import registration_payload
+from tests.smtp import smtp_server
 
 # docs/img holds the screenshots of docs/organising.md; regenerate them with
 # OPENIPS_SCREENSHOTS=docs/img (other runs write to /tmp and leave the tree alone).
 SCREENSHOTS = Path(os.environ.get("OPENIPS_SCREENSHOTS", "/tmp"))
 
 
-class _Collector:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.messages.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def smtp(settings):
-    collector = _Collector()
-    controller = Controller(collector, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": controller.port},
-        }
-    }
-    yield collector
-    controller.stop()
+    with smtp_server(settings) as collector:
+        yield collector
 
 
 @pytest.fixture
 def browser(monkeypatch, transactional_db, live_server):
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
+    # Depending on the database fixtures makes the browser (and the event loop Playwright runs
+    # in this thread) stop before the database is flushed; otherwise the flush would open a
+    # second, never-closed connection in the loop's context.
+    with chromium(monkeypatch) as browser:
         yield browser
-        browser.close()
 
 
 def _text(message) -> str:
