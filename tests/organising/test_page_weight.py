@@ -7,19 +7,9 @@ from django.urls import reverse
 
 from registration import services as registration_services
 from tests.factories import registration_payload
+from tests.organising.test_permissions import PAGES
 
 LIMIT = 60 * 1024
-PAGES = [
-    "overview",
-    "edit",
-    "duplicate",
-    "agenda",
-    "session_new",
-    "notices",
-    "people",
-    "registrants",
-    "announcements",
-]
 
 
 def test_every_workspace_page_is_under_60_kb_compressed(client, organiser, seminar):
