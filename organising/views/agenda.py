@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,16 +29,17 @@ def agenda(request, seminar):
     zone, mine = seminar.zone, _viewer_zone(request, seminar)
     rows = []
     for session in selectors.agenda_sessions(seminar):
-        start = session.starts_at.astimezone(zone)
+        start, end = session.starts_at.astimezone(zone), session.ends_at.astimezone(zone)
+        my_start = session.starts_at.astimezone(mine)
+        # Formatted here: the template's date filter would convert back to the active zone.
         rows.append(
             {
                 "session": session,
                 "day": start.date(),
-                "start": start,
-                "end": session.ends_at.astimezone(zone),
+                "clock": f"{start:%H:%M}–{end:%H:%M}",
                 "offset": utc_offset_label(start),
-                "mine": session.starts_at.astimezone(mine),
-                "mine_offset": utc_offset_label(session.starts_at.astimezone(mine)),
+                "mine": date_format(my_start, "D H:i"),
+                "mine_offset": utc_offset_label(my_start),
             }
         )
     days = [(day, list(items)) for day, items in groupby(rows, key=lambda row: row["day"])]
