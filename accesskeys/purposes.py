@@ -95,6 +95,18 @@ ROOM_TOKEN = Purpose(
     revoked_with=ROOM_INVITE.name,
 )
 
+INVITATION = Purpose(
+    name="organising.invitation",
+    opens=(
+        "accepting one role (presenter, moderator, organiser) in one seminar for the invited "
+        "address: with that account's password, or by creating the account; never signs in"
+    ),
+    max_age_setting="ORGANISING_INVITATION_MAX_AGE",
+    single_use=True,
+    signs_in=False,
+    revocation=REVOKED_EXPLICITLY,
+)
+
 REGISTRY: dict[str, Purpose] = {
-    p.name: p for p in (JOIN, CONFIRM, SIGN_IN, CALENDAR, ROOM_INVITE, ROOM_TOKEN)
+    p.name: p for p in (JOIN, CONFIRM, SIGN_IN, CALENDAR, ROOM_INVITE, ROOM_TOKEN, INVITATION)
 }

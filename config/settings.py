@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "registration",
     "media_library",
     "accesskeys",
+    "organising",
     "axes",
 ]
 
@@ -326,6 +327,8 @@ REGISTRATION_SIGN_IN_LINK_MAX_AGE = 15 * 60
 REGISTRATION_CALENDAR_LINK_MAX_AGE = 400 * _DAY
 LIVE_ROOM_INVITE_MAX_AGE = 3600
 LIVE_ROOM_TOKEN_MAX_AGE = 4 * 3600
+# An organiser's invitation to a role (organising/services): a week to accept it.
+ORGANISING_INVITATION_MAX_AGE = 7 * _DAY
 
 # Registration values: bump the version when the privacy notice's text changes (consents
 # record the version they were given); lead score weights apply where a seminar has no

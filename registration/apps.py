@@ -13,9 +13,8 @@ class RegistrationConfig(AppConfig):
 
 
 def _queue_reminder_reschedule(sender, *, session_id: int, **kwargs) -> None:
-    """A moved session gets its reminders queued again at the new time, and its registrants
-    an email with the new time, in the background."""
-    from registration.tasks import notify_session_moved, reschedule_session_reminders
+    """A moved session gets its reminders queued again at the new time, in the background.
+    Registrants are not emailed here: the organiser sends the pending notice (issue 13)."""
+    from registration.tasks import reschedule_session_reminders
 
     reschedule_session_reminders.enqueue(session_id)
-    notify_session_moved.enqueue(session_id)

@@ -118,11 +118,15 @@ def _ics(registration: Registration) -> bytes:
     )
 
 
-def send_registration_status(*, registration_id: int, changed: bool = True) -> None:
-    """Confirmation (with .ics, join link and QR code) or the current status otherwise."""
+def send_registration_status(
+    *, registration_id: int, changed: bool = True, reason: str = ""
+) -> None:
+    """Confirmation (with .ics, join link and QR code) or the current status otherwise;
+    ``reason`` is the organiser's, for a declined registration."""
     registration = _load(registration_id)
     with translation.override(registration.person.preferred_language):
         context = _context(registration)
+        context["reason"] = reason
         attachments = []
         if registration.status == Registration.Status.CONFIRMED:
             attachments.append(("seminar.ics", _ics(registration), "text/calendar"))

@@ -27,11 +27,7 @@ def seminar_sessions(seminar: Seminar) -> QuerySet[Session]:
 
 
 def seminar_changelog(seminar: Seminar) -> QuerySet[SessionChange]:
-    return (
-        SessionChange.objects.filter(session__seminar=seminar)
-        .select_related("session")
-        .order_by("-changed_at", "-pk")
-    )
+    return SessionChange.objects.filter(seminar=seminar).order_by("-changed_at", "-pk")
 
 
 def seminar_with_agenda_version_or_404(*, user, slug: str) -> Seminar:
@@ -142,6 +138,8 @@ def _agenda_stamp_sql() -> str:
     change, organization = qn(SessionChange._meta.db_table), qn(Organization._meta.db_table)
     of_seminar = f"FROM {session} s WHERE s.seminar_id = {seminar}.id"
     via_session = f"x JOIN {session} s ON s.id = x.session_id WHERE s.seminar_id = {seminar}.id"
+    # Changes name their seminar: a deleted session's entry has no session to join through.
+    of_seminar_changes = f"x WHERE x.seminar_id = {seminar}.id"
 
     def text(*values: str) -> str:
         return " || '|' || ".join(f"COALESCE(CAST({value} AS TEXT), '')" for value in values)
@@ -150,7 +148,7 @@ def _agenda_stamp_sql() -> str:
     subqueries = [
         f"SELECT {text('COUNT(*)', 'MAX(s.updated_at)', _FAQ_COUNT, _FAQ_IDS)} {of_seminar}",
         f"SELECT {text('COUNT(*)', 'MAX(x.id)')} FROM {link} {via_session}",
-        f"SELECT {text('COUNT(*)', 'MAX(x.id)')} FROM {change} {via_session}",
+        f"SELECT {text('COUNT(*)', 'MAX(x.id)')} FROM {change} {of_seminar_changes}",
         f"SELECT {text('MAX(updated_at)')} FROM {organization}",
     ]
     return text(*(f"({subquery})" for subquery in subqueries))

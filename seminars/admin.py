@@ -16,7 +16,7 @@ from seminars.forms import (
     SessionAdminForm,
 )
 from seminars.models import Organization, Seminar, SeminarRole, Session, SessionChange
-from seminars.services import session_save
+from seminars.services import session_delete, session_save
 
 
 def _is_organizer_somewhere(request: HttpRequest) -> bool:
@@ -172,6 +172,11 @@ class SeminarAdmin(OrganizerScopedAdmin):
             SeminarRole.objects.get_or_create(
                 seminar=obj, user=request.user, role=SeminarRole.Role.ORGANIZER
             )
+        else:
+            # A raised capacity goes to the waiting list first (issue 13).
+            from registration.services import waiting_list_promote
+
+            waiting_list_promote(seminar=obj)
 
 
 @admin.register(Session)
@@ -194,7 +199,15 @@ class SessionAdmin(OrganizerScopedAdmin):
     ]
 
     def save_model(self, request, obj, form, change):
+        # Records a pending notice for a published seminar; never emails (issue 13).
         session_save(session=obj)
+
+    def delete_model(self, request, obj):
+        session_delete(session=obj)
+
+    def delete_queryset(self, request, queryset):
+        for session in queryset:
+            session_delete(session=session)
 
     @admin.display(description=_("Starts (seminar's time zone)"), ordering="starts_at")
     def starts_in_seminar_zone(self, obj: Session) -> str:
@@ -205,9 +218,8 @@ class SessionAdmin(OrganizerScopedAdmin):
 
 @admin.register(SessionChange)
 class SessionChangeAdmin(OrganizerScopedAdmin):
-    seminar_path = "session__seminar"
-    list_display = ["session", "field", "old_value", "new_value", "changed_at"]
-    list_select_related = ["session__seminar"]
+    list_display = ["session_title", "field", "old_value", "new_value", "changed_at", "notice"]
+    list_select_related = ["seminar"]
 
     def has_add_permission(self, request):
         return False

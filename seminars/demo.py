@@ -2,7 +2,7 @@
 
 from datetime import datetime, time, timedelta
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.utils import timezone
 
 from seminars.models import Organization, Seminar, SeminarRole, Session
@@ -112,6 +112,8 @@ def seed(context: dict) -> None:
     moderator = _user("moderator", "Tomás", "Mwangi")
     vendor = _user("vendor", "Grace", "Banda")
     SeminarRole.objects.create(seminar=seminar, user=organizer, role=SeminarRole.Role.ORGANIZER)
+    # The organiser workspace's "Create seminar" (docs/organising.md).
+    organizer.user_permissions.add(Permission.objects.get(codename="add_seminar"))
     SeminarRole.objects.create(
         seminar=seminar, user=presenter, role=SeminarRole.Role.PRESENTER, agency=agencies["UNICEF"]
     )

@@ -1,5 +1,4 @@
-import zoneinfo
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -9,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from scheduling.timezones import WallClockError, to_utc
 from seminars.models import Seminar, SeminarRole, Session
-from seminars.services import session_validate
+from seminars.services import seminar_dates_validate, session_validate
 
 
 class WallClockField(forms.DateTimeField):
@@ -75,9 +74,13 @@ class SessionAdminForm(forms.ModelForm):
             ):
                 self.initial[field] = moment.astimezone(zone).replace(tzinfo=None)
 
+    def _seminar(self) -> Seminar | None:
+        """The seminar the session belongs to (chosen in the admin; fixed in the workspace)."""
+        return self.cleaned_data.get("seminar")
+
     def _to_utc(self, field: str, fold: int | None) -> datetime | None:
         value = self.cleaned_data.get(field)
-        seminar = self.cleaned_data.get("seminar")
+        seminar = self._seminar()
         if value is None or seminar is None:
             return None
         try:
@@ -92,7 +95,7 @@ class SessionAdminForm(forms.ModelForm):
         fold = int(occurrence) if occurrence in {"0", "1"} else None
         starts_at = self._to_utc("starts_local", fold)
         ends_at = self._to_utc("ends_local", fold)
-        seminar = cleaned.get("seminar")
+        seminar = self._seminar()
         repeat_of = cleaned.get("repeat_of")
         if repeat_of is not None and seminar is not None:
             if repeat_of.seminar_id != seminar.pk:
@@ -191,19 +194,5 @@ class SeminarAdminForm(forms.ModelForm):
         first, last, zone_name = (cleaned.get(k) for k in ("starts_on", "ends_on", "time_zone"))
         if not (self.instance.pk and first and last and zone_name) or self.errors:
             return cleaned
-        zone = zoneinfo.ZoneInfo(zone_name)
-        stranded = [
-            session.title
-            for session in self.instance.sessions.only("title", "starts_at", "ends_at")
-            if session.starts_at.astimezone(zone).date() < first
-            or (session.ends_at - timedelta(microseconds=1)).astimezone(zone).date() > last
-        ]
-        if stranded:
-            raise ValidationError(
-                _(
-                    "%(count)s session(s) would fall outside the seminar's dates in "
-                    "%(zone)s: %(titles)s. Move them first."
-                ),
-                params={"count": len(stranded), "zone": zone_name, "titles": ", ".join(stranded)},
-            )
+        seminar_dates_validate(seminar=self.instance, first=first, last=last, zone_name=zone_name)
         return cleaned

@@ -1,10 +1,12 @@
 """Writes to seminars and sessions."""
 
+import zoneinfo
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from seminars.models import Seminar, Session, SessionChange
@@ -48,13 +50,36 @@ def session_validate(
         raise ValidationError(errors)
 
 
+def seminar_dates_validate(*, seminar: Seminar, first, last, zone_name: str) -> None:
+    """Raise ValidationError if new dates or zone would strand a saved session outside them."""
+    if seminar.pk is None:
+        return
+    zone = zoneinfo.ZoneInfo(zone_name)
+    stranded = [
+        session.title
+        for session in seminar.sessions.only("title", "starts_at", "ends_at")
+        if session.starts_at.astimezone(zone).date() < first
+        or (session.ends_at - timedelta(microseconds=1)).astimezone(zone).date() > last
+    ]
+    if stranded:
+        raise ValidationError(
+            _(
+                "%(count)s session(s) would fall outside the seminar's dates in "
+                "%(zone)s: %(titles)s. Move them first."
+            ),
+            params={"count": len(stranded), "zone": zone_name, "titles": ", ".join(stranded)},
+        )
+
+
 @transaction.atomic
 def session_save(*, session: Session) -> Session:
     """Validate and save a session.
 
     A change to the time or title of a saved session raises its calendar SEQUENCE by one
-    and, when the seminar is published, adds an entry to the public changelog. A change of
-    time sends ``session_rescheduled`` after commit (registration moves its reminders).
+    and, when the seminar is published, adds an entry to the public changelog, which is also
+    a pending notice: nothing is emailed here (organisers send or dismiss pending notices in
+    their workspace). A change of time sends ``session_rescheduled`` after commit
+    (registration moves its reminders).
     """
     session_validate(
         seminar=session.seminar,
@@ -85,25 +110,77 @@ def session_save(*, session: Session) -> Session:
 def _record_changes(
     previous: Session, session: Session, *, time_changed: bool, title_changed: bool
 ) -> None:
-    zone = session.seminar.zone
-
-    def when(s: Session) -> str:
-        start, end = s.starts_at.astimezone(zone), s.ends_at.astimezone(zone)
-        return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M} {session.seminar.time_zone}"
-
     if time_changed:
         SessionChange.objects.create(
+            seminar=session.seminar,
             session=session,
+            session_title=session.title,
             field=SessionChange.Field.TIME,
-            old_value=when(previous),
-            new_value=when(session),
+            old_value=_when(previous, session.seminar),
+            new_value=_when(session, session.seminar),
             old_starts_at=previous.starts_at,
             new_starts_at=session.starts_at,
         )
     if title_changed:
         SessionChange.objects.create(
+            seminar=session.seminar,
             session=session,
+            session_title=session.title,
             field=SessionChange.Field.TITLE,
             old_value=previous.title[:255],
             new_value=session.title[:255],
         )
+
+
+def _when(session: Session, seminar: Seminar) -> str:
+    """The session's time as the changelog shows it, in the seminar's zone."""
+    start, end = (
+        session.starts_at.astimezone(seminar.zone),
+        session.ends_at.astimezone(seminar.zone),
+    )
+    return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M} {seminar.time_zone}"
+
+
+@transaction.atomic
+def session_cancel(*, session: Session) -> Session:
+    """Mark a session cancelled (it stays on the agenda, marked). For a published seminar the
+    public changelog gains an entry, pending as a notice; nothing is emailed."""
+    session = Session.objects.select_for_update().select_related("seminar").get(pk=session.pk)
+    if session.cancelled_at is not None:
+        return session
+    session.cancelled_at = timezone.now()
+    session.sequence += 1
+    session.save(update_fields=["cancelled_at", "sequence", "updated_at"])
+    if session.seminar.status == Seminar.Status.PUBLISHED:
+        _record_gone(session, SessionChange.Field.CANCELLED, keeps_session=True)
+    return session
+
+
+@transaction.atomic
+def session_delete(*, session: Session) -> None:
+    """Delete a session. For a published seminar the public changelog keeps an entry naming it
+    and the registrations that had chosen it (pending as a notice); nothing is emailed."""
+    session = Session.objects.select_for_update().select_related("seminar").get(pk=session.pk)
+    if session.seminar.status == Seminar.Status.PUBLISHED:
+        chose = list(session.registrations.values_list("pk", flat=True).order_by("pk"))
+        _record_gone(
+            session,
+            SessionChange.Field.DELETED,
+            keeps_session=False,
+            affected_registration_ids=chose,
+        )
+    session.delete()
+
+
+def _record_gone(session: Session, field: str, *, keeps_session: bool, **extra) -> SessionChange:
+    """The changelog entry (and pending notice) of a cancelled or deleted session."""
+    return SessionChange.objects.create(
+        seminar=session.seminar,
+        session=session if keeps_session else None,
+        session_title=session.title,
+        field=field,
+        old_value=_when(session, session.seminar),
+        new_value="",
+        old_starts_at=session.starts_at,
+        **extra,
+    )

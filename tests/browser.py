@@ -1,6 +1,7 @@
 """Debian's chromium for the Playwright tests: one path, one set of flags, one check."""
 
 import shutil
+from contextlib import contextmanager
 
 from tests.conftest import _service_missing
 
@@ -24,3 +25,19 @@ def require_chromium() -> str:
 
 def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+@contextmanager
+def chromium(monkeypatch):
+    """A launched chromium for a test's fixture. Playwright's sync API runs an event loop in
+    this thread; the test's own ORM calls are plain synchronous ones between browser steps."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            yield browser
+        finally:
+            browser.close()

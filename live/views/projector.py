@@ -62,9 +62,6 @@ def projector(request: HttpRequest, slug: str, session_id: int):
         "rotate_url": reverse(
             "live:screen_rotate", kwargs={"slug": slug, "session_id": session.pk}
         ),
-        "room_url": request.build_absolute_uri(
-            reverse("live:room", kwargs={"slug": slug, "session_id": session.pk})
-        ),
         "client": {
             "socket": socket_path(session),
             # Attendee rights: the screen must never receive pending questions or names
@@ -85,10 +82,12 @@ def projector_qr(request: HttpRequest, slug: str, session_id: int):
     if login:
         return login
     buffer = io.BytesIO()
-    _qr(_join_url(request, session)).save(
-        buffer, kind="svg", scale=6, border=2, omitsize=True, title=_qr_title()
-    )
-    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+    join_url = _join_url(request, session)
+    _qr(join_url).save(buffer, kind="svg", scale=6, border=2, omitsize=True, title=_qr_title())
+    response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+    # The screen prints the address the code encodes beneath it (issue 13).
+    response["X-Join-URL"] = join_url
+    return response
 
 
 @require_POST

@@ -215,8 +215,12 @@ def _has_place(seminar: Seminar, mode: str, *, exclude_pk: int | None = None) ->
 
 
 def _allocate(registration: Registration, seminar: Seminar) -> None:
-    """Give a place or a waiting-list position; the seminar row is locked by the caller."""
+    """Give a place or a waiting-list position; the seminar row is locked by the caller.
+
+    A free place goes first to whoever waits for it (a place freed by a raised capacity that
+    was not yet handed on, say): nobody new overtakes the waiting list."""
     now = timezone.now()
+    _promote_waiting(seminar, registration.attendance_mode)
     if _has_place(seminar, registration.attendance_mode, exclude_pk=registration.pk):
         registration.status = Status.CONFIRMED
         registration.confirmed_at = registration.confirmed_at or now

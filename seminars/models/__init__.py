@@ -105,6 +105,12 @@ class Seminar(models.Model):
     personal_data_retention_days = models.PositiveIntegerField(
         _("keep personal data for (days after the seminar)"), default=60
     )
+    privacy_notice_version = models.CharField(
+        _("privacy notice version"),
+        max_length=32,
+        blank=True,
+        help_text=_("The version of the privacy notice registrants accept, for example 2026-01."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -180,6 +186,7 @@ class Session(models.Model):
         default=False,
         help_text=_("Shows the answered questions, without names, on the session's FAQ page."),
     )
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     sequence = models.PositiveIntegerField(
         _("calendar sequence"),
         default=0,
@@ -212,27 +219,48 @@ class Session(models.Model):
 
 
 class SessionChange(models.Model):
-    """One public changelog entry: a time or title change to a session of a published seminar."""
+    """One public changelog entry: a change to a session of a published seminar.
+
+    It is also the organiser's pending notice: registrants hear of it only when an organiser
+    sends it ("Notify registrants") or decides not to (``notice`` leaves PENDING either way).
+    """
 
     class Field(models.TextChoices):
         TIME = "time", _("Time")
         TITLE = "title", _("Title")
+        CANCELLED = "cancelled", _("Cancelled")
+        DELETED = "deleted", _("Deleted")
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="changes")
-    field = models.CharField(max_length=8, choices=Field.choices)
+    class Notice(models.TextChoices):
+        PENDING = "pending", _("Not yet sent")
+        SENT = "sent", _("Sent to registrants")
+        DISMISSED = "dismissed", _("Not sent (organiser's decision)")
+
+    seminar = models.ForeignKey(Seminar, on_delete=models.CASCADE, related_name="changes")
+    # Empty once the session is deleted; ``session_title`` keeps the name for the changelog.
+    session = models.ForeignKey(
+        Session, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
+    )
+    session_title = models.CharField(max_length=200, blank=True)
+    field = models.CharField(max_length=16, choices=Field.choices)
     old_value = models.CharField(max_length=255)
     new_value = models.CharField(max_length=255)
     old_starts_at = models.DateTimeField(null=True, blank=True)
     new_starts_at = models.DateTimeField(null=True, blank=True)
+    # Registrations that had chosen a deleted session (its choices go with it).
+    affected_registration_ids = models.JSONField(default=list, blank=True)
     changed_at = models.DateTimeField(auto_now_add=True)
+    notice = models.CharField(max_length=16, choices=Notice.choices, default=Notice.PENDING)
+    notice_decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-changed_at", "-pk"]
         verbose_name = _("session change")
         verbose_name_plural = _("session changes")
+        indexes = [models.Index(fields=["seminar", "notice"])]
 
     def __str__(self) -> str:
-        return f"{self.session}: {self.old_value} → {self.new_value}"
+        return f"{self.session_title}: {self.old_value} → {self.new_value}"
 
 
 class SeminarRole(models.Model):
@@ -255,6 +283,15 @@ class SeminarRole(models.Model):
         limit_choices_to={"kind": Organization.Kind.AGENCY},
         help_text=_("Required for agency presenters: the agency they speak for."),
     )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
+    granted_at = models.DateTimeField(_("granted"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("seminar role")

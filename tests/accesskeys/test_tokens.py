@@ -21,6 +21,7 @@ def test_every_kind_states_lifetime_single_use_sign_in_and_revocation():
         "registration.calendar",
         "live.room_invite",
         "live.room_token",
+        "organising.invitation",
     }
     for purpose in purposes.REGISTRY.values():
         assert purpose.max_age() > timedelta(0)

@@ -189,6 +189,22 @@ def test_projector_sends_anonymous_visitors_to_sign_in(client, room, name):
     assert response["Location"].startswith(reverse("login"))
 
 
+def test_projector_prints_under_the_qr_code_the_account_free_address_it_encodes(client, room):
+    from html import unescape
+
+    from live.views.projector import _qr_svg
+
+    client.force_login(room.moderator)
+    page = client.get(url("screen", room.session)).content.decode()
+    printed = unescape(page.split('id="join-url">', 1)[1].split("</p>", 1)[0])
+    assert "/join/" in printed and printed.startswith("http://testserver/")
+    # The code on screen is exactly the code of the printed address.
+    assert _qr_svg(printed) in page
+    assert url("room", room.session) not in page.split('id="qr-heading"', 1)[1].split("</aside>")[0]
+    fresh = client.get(url("screen_qr", room.session))
+    assert fresh["X-Join-URL"].startswith(printed.split("/join/")[0] + "/join/")
+
+
 def test_fresh_qr_code_is_an_svg_image_for_moderators(client, room):
     client.force_login(room.moderator)
     response = client.get(url("screen_qr", room.session))

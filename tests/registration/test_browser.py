@@ -3,7 +3,7 @@
 import pytest
 from django.core import mail
 
-from tests.browser import launch, require_chromium
+from tests.browser import chromium
 
 SCREENSHOT = "/tmp/openips-registration-phone.png"
 FORM_SCREENSHOT = "/tmp/openips-registration-form-phone.png"
@@ -14,16 +14,8 @@ def browser(monkeypatch, transactional_db, live_server):
     # Depending on the database fixtures makes the browser (and the event loop Playwright runs
     # in this thread) stop before the database is flushed; otherwise the flush would open a
     # second, never-closed connection in the loop's context.
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
-    # plain synchronous ones between browser steps.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
+    with chromium(monkeypatch) as browser:
         yield browser
-        browser.close()
 
 
 @pytest.mark.browser

@@ -1,12 +1,8 @@
 """Emails through a real SMTP server (aiosmtpd): language, join link, .ics, reminders."""
 
-import email
-import email.policy
-import socket
 from datetime import timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -15,39 +11,13 @@ from icalendar import Calendar
 from registration import services
 from registration.models import Registration, ReminderSent
 from tests.factories import registration_payload
-
-
-class _Collector:
-    def __init__(self):
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.messages.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.smtp import free_port, smtp_server
 
 
 @pytest.fixture
 def smtp(settings):
-    collector = _Collector()
-    controller = Controller(collector, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    # The test runner swaps MAILERS for locmem; point it at the real server for this test.
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": controller.port},
-        }
-    }
-    yield collector
-    controller.stop()
+    with smtp_server(settings) as collector:
+        yield collector
 
 
 def _text(message) -> str:
@@ -202,7 +172,7 @@ def test_mail_server_down_keeps_the_registration_and_logs_it(settings, register,
     settings.MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": _free_port(), "timeout": 2},
+            "OPTIONS": {"host": "127.0.0.1", "port": free_port(), "timeout": 2},
         }
     }
     registration = register(email="offline@x.example")

@@ -54,7 +54,9 @@ def _seminar_with_one_of_everything(
     CountryGroupOverride.objects.create(country="KE", seminar=seminar, note=f"{tag} note")
     LeadScoreWeights.objects.create(seminar=seminar)
     ExportLog.objects.create(seminar=seminar, user=organizer, kind="attendees", file_format="csv")
-    SessionChange.objects.create(session=talk, field="time", old_value="a", new_value="b")
+    SessionChange.objects.create(
+        seminar=talk.seminar, session=talk, field="time", old_value="a", new_value="b"
+    )
     return seminar, organizer
 
 

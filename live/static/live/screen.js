@@ -63,14 +63,29 @@ function setState(name, detail) {
   state.textContent = text;
 }
 
-// The invite in the QR code expires; show a fresh one well before it does.
-function refreshQr() {
+// The invite in the QR code expires; show a fresh one well before it does, and print the
+// address it encodes (X-Join-URL) beneath it, for those who type instead of scanning.
+const joinText = document.getElementById("join-url");
+async function refreshQr() {
   const url = new URL(qr.dataset.refreshUrl, location.href);
   url.searchParams.set("at", String(Date.now()));
-  const image = new Image();
-  image.alt = qrLabel;
-  image.onload = () => qr.replaceChildren(image);
-  image.src = url.toString();
+  let response;
+  try {
+    response = await fetch(url, { credentials: "same-origin" });
+  } catch {
+    return; // offline: keep the code on screen, it stays valid for a while
+  }
+  if (!response.ok) return;
+  const doc = new DOMParser().parseFromString(await response.text(), "image/svg+xml");
+  const svg = document.importNode(doc.documentElement, true);
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", qrLabel);
+  qr.replaceChildren(svg);
+  const joinUrl = response.headers.get("X-Join-URL");
+  if (joinText && joinUrl) {
+    joinText.textContent = joinUrl;
+    qr.dataset.joinUrl = joinUrl;
+  }
 }
 
 socket = new RoomSocket({

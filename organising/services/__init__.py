@@ -1,0 +1,1 @@
+"""Writes of the organiser workspace; each kind lives in a submodule."""
