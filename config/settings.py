@@ -323,6 +323,7 @@ LOGGING = {
 # Metrics (ops/): a bearer token, or else only peers in these networks may read /metrics.
 METRICS_TOKEN = env.get("METRICS_TOKEN")
 METRICS_ALLOWED_NETWORKS = env.get_list("METRICS_ALLOWED_NETWORKS")
+METRICS_WORKER_PORT = env.get("METRICS_WORKER_PORT")
 # Drain on SIGTERM (ops/drain.py).
 DRAIN_SECONDS = float(env.get("DRAIN_SECONDS"))
 DRAIN_GRACE_SECONDS = float(env.get("DRAIN_GRACE_SECONDS"))

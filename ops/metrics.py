@@ -58,7 +58,7 @@ EMAILS = Counter("openips_emails", "Emails handed to the mail server, by outcome
 
 
 def _level(level_key: str) -> str:
-    """A bounded label: ``agency-17`` counts as ``agency``."""
+    """A bounded label: ``attendees``, ``moderators``, and ``agency-17`` as ``agency``."""
     return "agency" if level_key.startswith("agency-") else level_key
 
 
@@ -118,14 +118,10 @@ class DatabaseCollector:
         return []
 
     def collect(self):
-        from django.db import close_old_connections
-
         try:
             yield from self._collect()
         except Exception:
             logger.warning("metrics: the database figures could not be read", exc_info=True)
-        finally:
-            close_old_connections()
 
     @staticmethod
     def _collect():

@@ -24,6 +24,10 @@ def readyz(request) -> JsonResponse:
 
 
 def metrics_page(request) -> HttpResponse:
-    if not metrics_allowed(request):
+    allowed = metrics_allowed(
+        authorization=request.headers.get("Authorization", ""),
+        peer=request.META.get("REMOTE_ADDR", ""),
+    )
+    if not allowed:
         return HttpResponse("Forbidden\n", status=403, content_type="text/plain")
     return HttpResponse(generate_latest(REGISTRY), content_type=CONTENT_TYPE_LATEST)

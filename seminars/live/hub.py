@@ -19,6 +19,7 @@ import weakref
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
+from ops import metrics as ops_metrics
 from seminars.live import conf, groups
 from seminars.live.broadcast import MESSAGE_TYPE, encode, event_messages
 from seminars.live.gcpolicy import SocketHeap
@@ -137,6 +138,8 @@ class Outlet:
             return
         self.closed = True
         self.close_code = code
+        if code == CLOSE_TOO_SLOW:
+            ops_metrics.socket_closed_behind()
         self.queue.clear()
         self.queue.append(_CLOSE)
         if not self.writing:
@@ -253,6 +256,7 @@ class Feed:
         prepared = Prepared(text)  # before noting the seq: if this fails, repair fetches it
         if not self.note(seq):
             return
+        ops_metrics.event_delivered(len(self.outlets), message.get("sent_at"))
         owner, owner_text = message.get("owner"), message.get("owner_frame")
         for outlet in list(self.outlets):
             try:
@@ -410,6 +414,7 @@ class Hub:
             agency_ids = [int(feed.key.split("-")[1])] if feed.key.startswith("agency-") else []
             for event in events:
                 logger.warning("live feed %s repaired lost seq %s", feed.group, event["seq"])
+                ops_metrics.feed_repaired()
                 self._deliver(feed, event_messages(event, agency_ids)[feed.key])
 
     def reconnect_all(self) -> None:
