@@ -10,7 +10,7 @@ import urllib.request
 import pytest
 
 from tests import factories
-from tests.ops.processes import ROOT, free_port, child_env, wait_listening
+from tests.ops.processes import ROOT, child_env, free_port, wait_listening
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -52,7 +52,8 @@ def test_worker_serves_task_durations_behind_its_token_and_exits_on_sigterm(tmp_
         assert _get(url)[0] == 403
         status, body = _get(url, Authorization="Bearer tok")
         assert status == 200
-        assert 'openips_task_duration_seconds_count{queue="default",status="successful"} 1.0' in body
+        done = 'openips_task_duration_seconds_count{queue="default",status="successful"} 1.0'
+        assert done in body
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(timeout=15) == 0, log.read_text()
     finally:
