@@ -112,8 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     children = [
-        subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
-        for command in commands
+        subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True) for command in commands
     ]
     while not stopping and all(child.poll() is None for child in children):
         time.sleep(0.2)
