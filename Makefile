@@ -14,7 +14,7 @@ help:
 	@echo "  make run        .venv, install, migrate, demo data, then the site on http://$(HOST):$(PORT)/"
 	@echo "                  with the task worker (HOST=0.0.0.0 to reach it from another machine)."
 	@echo "                  First run: 2-5 minutes of installing. Stop with Ctrl-C."
-	@echo "  make test       ruff, migrations check and the whole test suite (about 15 min on SQLite)"
+	@echo "  make test       ruff, migrations check and the whole test suite (10-15 minutes)"
 	@echo "  make test-fast  the suite without browsers and subprocess servers, on every core"
 	@echo "  make lint       ruff check and format check"
 	@echo "  make format     ruff fix and format"
@@ -68,7 +68,10 @@ test: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest
+	@# The whole suite: what is safe to share a run on every core first (pytest-xdist), then
+	@# the browser, server-process and cluster tests one at a time.
+	$(VENV)/bin/pytest -m "not browser and not slow and not cluster" -n auto
+	$(VENV)/bin/pytest -m "browser or slow or cluster"
 
 # The inner loop: no browser, no subprocess servers, no cluster; spread over every core.
 test-fast: $(DEV_STAMP)

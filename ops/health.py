@@ -12,6 +12,13 @@ from django.db import DEFAULT_DB_ALIAS, connections
 REDIS_TIMEOUT_SECONDS = 1.0
 # Migrations applied never become unapplied while this code runs, so a yes is kept.
 _migrations_ok = False
+# Set by the drain on SIGTERM (ops/drain.py): the load balancer should send nothing new here.
+_draining = False
+
+
+def draining_start() -> None:
+    global _draining
+    _draining = True
 
 
 def check_database() -> str | None:
@@ -90,7 +97,7 @@ CHECKS: dict[str, Callable[[], str | None]] = {
 
 def readiness() -> dict[str, str]:
     """Every failing part and its reason; empty when the process is ready."""
-    failures = {}
+    failures = {"process": "draining: this process is stopping"} if _draining else {}
     for name, check in CHECKS.items():
         if name == "migrations" and "database" in failures:
             failures[name] = "not checked: the database is unreachable"

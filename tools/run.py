@@ -21,7 +21,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-GRACE_SECONDS = 10
+# Past the drain (DRAIN_GRACE_SECONDS, 20 by default): a child still running is killed.
+GRACE_SECONDS = 30
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
@@ -90,11 +91,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args(argv)
     env, base = environment(args.host, args.port)
-    bin_dir = Path(sys.executable).parent
     commands = [
         [sys.executable, "manage.py", "worker", "--queue-name", "*", "--no-reload"],
         [
-            str(bin_dir / "daphne"),
+            # Daphne with the drain on SIGTERM (ops/serve.py).
+            sys.executable,
+            "-m",
+            "ops.serve",
             "-e",
             f"tcp:port={args.port}:interface={args.host.strip('[]')}:backlog=1024",
             # ops.middleware writes one line per request already, in LOG_FORMAT.

@@ -441,6 +441,11 @@ class Hub:
 _hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub]" = weakref.WeakKeyDictionary()
 
 
+def outlets_all() -> list[Outlet]:
+    """Every live socket's outlet in this process (ops/drain.py closes them on SIGTERM)."""
+    return [o for hub in list(_hubs.values()) for f in hub.feeds.values() for o in f.outlets]
+
+
 def hub_get() -> Hub:
     """This process's hub for the running event loop and the current channel layer."""
     loop = asyncio.get_running_loop()

@@ -70,6 +70,7 @@ def own_redis(tmp_path):
     client.close()
 
 
+@pytest.mark.slow  # starts a Redis server
 @pytest.mark.django_db
 def test_readyz_is_503_naming_redis_when_redis_is_stopped(client, settings, media_root, own_redis):
     process, url = own_redis
