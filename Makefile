@@ -1,7 +1,4 @@
-# OpenIPS: two commands on a fresh machine.
-#   make run   - .venv, install, migrate, demo data, Daphne on $(HOST):$(PORT) plus the task worker
-#   make test  - dev dependencies, ruff, mypy (services, selectors, permissions), the whole pytest suite
-#   make audit - installed packages against PyPI's advisories (AUDIT_STRICT=1: unchecked fails)
+# OpenIPS: two commands on a fresh machine. `make` or `make help` lists the targets.
 HOST ?= 127.0.0.1
 PORT ?= 8000
 VENV := .venv
@@ -9,7 +6,22 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test audit lint format bench clean python-check
+.DEFAULT_GOAL := help
+.PHONY: help run test test-fast audit lint format bench clean python-check
+
+help:
+	@echo "OpenIPS. Targets:"
+	@echo "  make run        .venv, install, migrate, demo data, then the site on http://$(HOST):$(PORT)/"
+	@echo "                  with the task worker (HOST=0.0.0.0 to reach it from another machine)."
+	@echo "                  First run: 2-5 minutes of installing. Stop with Ctrl-C."
+	@echo "  make test       ruff, migrations check and the whole test suite (10-15 minutes)"
+	@echo "  make test-fast  the suite without browsers and subprocess servers, on every core"
+	@echo "  make lint       ruff check and format check"
+	@echo "  make format     ruff fix and format"
+	@echo "  make audit      installed packages against PyPI's advisories (AUDIT_STRICT=1: unchecked fails)"
+	@echo "  make bench      the benchmark of BENCHMARKS.md (about 20 minutes)"
+	@echo "  make clean      remove .venv, the SQLite database, media and collected static files"
+	@echo "Production: docs/deployment.md (container image, Compose, Kubernetes, systemd)."
 
 # First interpreter >= 3.12 among python3.13, python3.12, python3, then pyenv's versions.
 # pyenv shims for unselected versions fail when run, so each candidate is actually executed.
@@ -28,38 +40,43 @@ $(PY):
 	echo "Using $$py ($$($$py --version))"; \
 	"$$py" -m venv $(VENV)
 
+# pip prints one line per package it collects: the first run takes minutes, and shows it.
 $(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
-	touch $@
+	@echo "Installing OpenIPS's dependencies into $(VENV) (first run: 2-5 minutes)..."
+	@$(PY) -m pip install --quiet --upgrade pip
+	@$(PY) -m pip install --progress-bar off -e . | grep --line-buffered -E '^(Collecting|Successfully)' || true
+	@$(PY) -c 'import django, channels, daphne' || { echo "Installing failed; see the pip output above." >&2; exit 1; }
+	@touch $@
+	@echo "Dependencies installed."
 
 $(DEV_STAMP): pyproject.toml $(STAMP)
-	$(PY) -m pip install --quiet -e '.[dev]'
-	touch $@
+	@echo "Installing the test tools (first time: 1-2 minutes)..."
+	@$(PY) -m pip install --progress-bar off -e '.[dev]' | grep --line-buffered -E '^(Collecting|Successfully)' || true
+	@$(PY) -c 'import pytest, playwright' || { echo "Installing failed; see the pip output above." >&2; exit 1; }
+	@touch $@
 
 run: $(STAMP)
 	@command -v ffmpeg >/dev/null || echo "Note: ffmpeg is not installed; video processing will fail until it is (Debian/Ubuntu: sudo apt-get install ffmpeg)."
+	@echo "Preparing the database (migrations, demo data)..."
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py media_recover
-	@echo ""
-	@echo "OpenIPS is starting on http://$(HOST):$(PORT)/"
-	@echo "  Demo agenda:   http://$(HOST):$(PORT)/seminars/demo/"
-	@echo "  Sign in:       http://$(HOST):$(PORT)/accounts/login/"
-	@echo "  Back office:   http://$(HOST):$(PORT)/admin/"
-	@echo "  Demo logins (password 'demo'): organizer, agency, moderator, vendor"
-	@echo ""
-	@trap 'kill 0' INT TERM EXIT; \
-	export SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}"; \
-	$(PY) manage.py db_worker --queue-name '*' & \
-	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) config.asgi:application
+	@# tools/run.py starts Daphne and the worker and stops both cleanly on Ctrl-C or SIGTERM.
+	@exec $(PY) -m tools.run --host $(HOST) --port $(PORT)
 
 test: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest
+	@# The whole suite: what is safe to share a run on every core first (pytest-xdist), then
+	@# the browser, server-process and cluster tests one at a time.
+	$(VENV)/bin/pytest -m "not browser and not slow and not cluster" -n auto
+	$(VENV)/bin/pytest -m "browser or slow or cluster"
+
+# The inner loop: no browser, no subprocess servers, no cluster; spread over every core.
+test-fast: $(DEV_STAMP)
+	$(VENV)/bin/pytest -m "not browser and not slow and not cluster" -n auto
 
 # Exit 1 on a known vulnerability; a package that could not be checked only warns unless
 # AUDIT_STRICT=1 (tools/dependency_audit.py says why).

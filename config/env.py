@@ -192,3 +192,39 @@ _declare(
     "With DEBUG false: the header by which the reverse proxy says the request came over HTTPS "
     "(value `https`); `off` when Daphne faces clients directly. The proxy must set or strip it.",
 )
+
+# --- Operations (issue 12): logs, metrics, drain. ops/ reads them. ---
+_declare(
+    "LOG_FORMAT",
+    "plain",
+    "plain: readable lines (the default for `make run`); json: one JSON object per line with "
+    "request id, user id, seminar and session (production).",
+)
+_declare(
+    "METRICS_TOKEN",
+    "",
+    "Bearer token Prometheus sends to /metrics (Authorization: Bearer …). Empty: /metrics "
+    "answers only clients in METRICS_ALLOWED_NETWORKS.",
+)
+_declare(
+    "METRICS_ALLOWED_NETWORKS",
+    "127.0.0.1/32,::1/128",
+    "Comma-separated networks (CIDR) whose direct peers may read /metrics without a token.",
+)
+_declare(
+    "METRICS_WORKER_PORT",
+    "",
+    "Port on which `manage.py worker` serves its own /metrics (task durations, emails); "
+    "empty: none.",
+)
+_declare(
+    "DRAIN_SECONDS",
+    "5",
+    "On SIGTERM, seconds over which a web process closes its live sockets (1001), spread so "
+    "that the other processes are not stampeded by reconnections.",
+)
+_declare(
+    "DRAIN_GRACE_SECONDS",
+    "20",
+    "On SIGTERM, seconds a web process waits for HTTP requests in flight before it exits.",
+)

@@ -42,9 +42,14 @@ INSTALLED_APPS = [
     "accesskeys",
     "organising",
     "axes",
+    "ops",
 ]
 
 MIDDLEWARE = [
+    # /healthz, /readyz and /metrics, answered before host checks, redirects and sessions.
+    "ops.middleware.ProbeMiddleware",
+    # Request id, log context, the access line and the HTTP metrics (ops/middleware.py).
+    "ops.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Pages travel to weak connections: compress HTML (Django mitigates BREACH by padding).
     "django.middleware.gzip.GZipMiddleware",
@@ -346,12 +351,45 @@ LEAD_SCORE_WEIGHTS = {
 }
 DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL")
 
+# Logs: readable lines by default, one JSON object per line with LOG_FORMAT=json (ops/logs.py).
+LOG_FORMAT = env.get("LOG_FORMAT")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be 'plain' or 'json', not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "context": {"()": "ops.logs.ContextFilter"},
+        "refusals": {"()": "ops.logs.RefusalFilter"},
+    },
+    "formatters": {
+        "plain": {"()": "ops.logs.PlainFormatter"},
+        "json": {"()": "ops.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["context"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env.get("LOG_LEVEL")},
+    "loggers": {
+        # Django's default gives "django" a console handler of its own under DEBUG: every
+        # line would be printed twice. One handler, the root's.
+        "django": {"handlers": [], "propagate": True},
+        # A refused request (4xx) is one access line, not a traceback (ops/logs.py).
+        "django.request": {"filters": ["refusals"]},
+    },
 }
+
+# Metrics (ops/): a bearer token, or else only peers in these networks may read /metrics.
+METRICS_TOKEN = env.get("METRICS_TOKEN")
+METRICS_ALLOWED_NETWORKS = env.get_list("METRICS_ALLOWED_NETWORKS")
+METRICS_WORKER_PORT = env.get("METRICS_WORKER_PORT")
+# Drain on SIGTERM (ops/drain.py).
+DRAIN_SECONDS = float(env.get("DRAIN_SECONDS"))
+DRAIN_GRACE_SECONDS = float(env.get("DRAIN_GRACE_SECONDS"))
 
 # ---------------------------------------------------------------------------------------------
 # Security headers and HTTPS. One block, so that merges stay easy; docs/security.md explains it.

@@ -27,6 +27,7 @@ from live.rooms import Room, Viewer
 from live.transport import heartbeat
 from live.transport.hub import Outlet, hub_get
 from live.transport.threads import socket_work
+from ops import metrics as ops_metrics
 
 logger = logging.getLogger(__name__)
 
@@ -144,6 +145,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         self.outlet = Outlet(self.base_send, viewer.person_key)
         self.hub = hub_get()
         await self.hub.attach(room.session_id, viewer.level_key, self.outlet)
+        ops_metrics.socket_opened(viewer.level_key)
         self.outlet.push_frame(_hello(room, viewer, state))
         await self._catch_up(_int_or_none(query.get("last_seq")))
 
@@ -170,6 +172,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if self.outlet is not None:
             self.outlet.closed = True
+            ops_metrics.socket_closed(self.viewer.level_key)
             await self.hub.detach(self.room.session_id, self.viewer.level_key, self.outlet)
         if self.connection_id is not None:
             await socket_work(services.attendance_leave)(connection_id=self.connection_id)

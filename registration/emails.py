@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accesskeys import purposes
+from ops import metrics as ops_metrics
 from registration import links
 from registration.models import Registration
 from registration.times import session_times
@@ -35,7 +36,9 @@ def _send(*, to: str, subject: str, template: str, context: dict, attachments=()
         message.attach(name, content, mimetype)
     try:
         message.send(using="default")
+        ops_metrics.email_sent(True)
     except (OSError, smtplib.SMTPException):
+        ops_metrics.email_sent(False)
         # Sent after commit: the registration is saved whatever happens here, so a mail
         # server outage is logged (and the vendor can ask for a new link) instead of turning
         # the page into an error.

@@ -11,6 +11,16 @@ from tests import factories
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
+def pytest_configure(config):
+    """Under pytest-xdist each worker has its own test database (pytest-django adds the
+    worker's name); the Redis cache is shared, so each worker gets its own key prefix and
+    empties only its own keys (tests/worker_cache.py), never another worker's counters."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker and "KEY_PREFIX" in settings.CACHES["default"]:
+        settings.CACHES["default"]["KEY_PREFIX"] += f"-{worker}"
+        settings.CACHES["default"]["BACKEND"] = "tests.worker_cache.WorkerRedisCache"
+
+
 def _service_missing(reason: str) -> None:
     """Skip locally; fail under CI=true, where every service must be present."""
     if IN_CI:

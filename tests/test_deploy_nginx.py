@@ -18,6 +18,9 @@ import pytest
 
 from tests.conftest import IN_CI
 
+# Starts a real nginx: out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else "")
 DJANGO_HSTS = "max-age=31536000; includeSubDomains"

@@ -5,6 +5,7 @@ stored. Each process's hub (``hub.py``) writes the encoded frame to its local so
 """
 
 import logging
+import time
 
 import orjson
 from asgiref.sync import async_to_sync
@@ -12,6 +13,7 @@ from channels.layers import get_channel_layer
 
 from live import groups
 from live.payloads import frame_of
+from ops import metrics as ops_metrics
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +57,10 @@ async def messages_publish(session_id: int, messages: dict[str, dict]) -> None:
     if layer is None:
         return
     for key, message in messages.items():
-        await layer.group_send(groups.group_name(session_id, key), message)
+        # sent_at: the delivery latency that the hubs measure (ops/metrics.py).
+        await layer.group_send(
+            groups.group_name(session_id, key), {**message, "sent_at": time.time()}
+        )
 
 
 def event_publish(*, session_id: int, event: dict, agency_ids: list[int]) -> None:
@@ -66,5 +71,6 @@ def event_publish(*, session_id: int, event: dict, agency_ids: list[int]) -> Non
     """
     try:
         async_to_sync(messages_publish)(session_id, event_messages(event, agency_ids))
+        ops_metrics.event_published()
     except Exception:
         logger.exception("could not publish live event %s#%s", session_id, event["seq"])

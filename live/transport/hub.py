@@ -24,6 +24,7 @@ from live.transport.broadcast import MESSAGE_TYPE, encode, event_messages
 from live.transport.gcpolicy import SocketHeap
 from live.transport.heartbeat import Heartbeat
 from live.transport.wire import Prepared, Send, buffered_bytes, server_protocol, write_frame
+from ops import metrics as ops_metrics
 
 logger = logging.getLogger(__name__)
 
@@ -137,6 +138,8 @@ class Outlet:
             return
         self.closed = True
         self.close_code = code
+        if code == CLOSE_TOO_SLOW:
+            ops_metrics.socket_closed_behind()
         self.queue.clear()
         self.queue.append(_CLOSE)
         if not self.writing:
@@ -253,6 +256,7 @@ class Feed:
         prepared = Prepared(text)  # before noting the seq: if this fails, repair fetches it
         if not self.note(seq):
             return
+        ops_metrics.event_delivered(len(self.outlets), message.get("sent_at"))
         owner, owner_text = message.get("owner"), message.get("owner_frame")
         for outlet in list(self.outlets):
             try:
@@ -410,6 +414,7 @@ class Hub:
             agency_ids = [int(feed.key.split("-")[1])] if feed.key.startswith("agency-") else []
             for event in events:
                 logger.warning("live feed %s repaired lost seq %s", feed.group, event["seq"])
+                ops_metrics.feed_repaired()
                 self._deliver(feed, event_messages(event, agency_ids)[feed.key])
 
     def reconnect_all(self) -> None:
@@ -434,6 +439,11 @@ class Hub:
 
 
 _hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub]" = weakref.WeakKeyDictionary()
+
+
+def outlets_all() -> list[Outlet]:
+    """Every live socket's outlet in this process (ops/drain.py closes them on SIGTERM)."""
+    return [o for hub in list(_hubs.values()) for f in hub.feeds.values() for o in f.outlets]
 
 
 def hub_get() -> Hub:

@@ -1,12 +1,16 @@
 """Exports: round trips, formula injection, filters, the log, and flat memory at 100,000 rows."""
 
+import contextlib
 import csv
 import gc
 import io
 import re
+import threading
 import tracemalloc
+import weakref
 
 import pytest
+from django.db.models.signals import post_init
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -224,12 +228,27 @@ def _seminar_with_consents_and_leads(count: int):
     return seminar, agency
 
 
-def _of_these(obj, registration_ids: set[int]) -> bool:
-    """A registration, consent or lead of this test's seminar (other tests may leave theirs
-    to the collector, or frozen by a live-room test's server)."""
-    if isinstance(obj, Registration):
-        return obj.pk in registration_ids
-    return isinstance(obj, AgencyConsent | Lead) and obj.registration_id in registration_ids
+@contextlib.contextmanager
+def _objects_loaded_here(*models):
+    """Weak references to every instance of ``models`` built in this thread meanwhile.
+
+    By identity, not by primary key: SQLite reuses the ids of rows that earlier tests rolled
+    back, and objects of those tests may still be alive or be built by their lingering threads
+    (a mail backend, a live-room server), which made a match by id fail on a busy machine."""
+    loaded: list[weakref.ref] = []
+    here = threading.get_ident()
+
+    def remember(sender, instance, **kwargs):
+        if threading.get_ident() == here:
+            loaded.append(weakref.ref(instance))
+
+    for model in models:
+        post_init.connect(remember, sender=model, weak=False)
+    try:
+        yield loaded
+    finally:
+        for model in models:
+            post_init.disconnect(remember, sender=model)
 
 
 def test_exported_rows_are_freed_without_waiting_for_the_cycle_collector(db, monkeypatch):
@@ -241,25 +260,23 @@ def test_exported_rows_are_freed_without_waiting_for_the_cycle_collector(db, mon
     """
     seminar, agency = _seminar_with_consents_and_leads(30)
     monkeypatch.setattr(exports, "CHUNK", 8)
-    registration_ids = set(
-        Registration.objects.filter(seminar=seminar).values_list("pk", flat=True)
-    )
     gc.collect()
-    # SQLite reuses the ids of rows that earlier tests rolled back, and objects of those tests
-    # may still be alive (held by a mail backend or a frozen live-room server): only objects
-    # that appear during the export count.
-    before = {id(o) for o in gc.get_objects() if _of_these(o, registration_ids)}
     gc.disable()
     try:
-        attendees = list(exports.attendee_rows(seminar=seminar, columns=exports.ATTENDEE_COLUMNS))
-        leads = list(
-            exports.lead_export_rows(seminar=seminar, agency=agency, columns=exports.LEAD_COLUMNS)
-        )
-        alive = [
-            o for o in gc.get_objects() if _of_these(o, registration_ids) and id(o) not in before
-        ]
+        with _objects_loaded_here(Registration, AgencyConsent, Lead) as loaded:
+            attendees = list(
+                exports.attendee_rows(seminar=seminar, columns=exports.ATTENDEE_COLUMNS)
+            )
+            leads = list(
+                exports.lead_export_rows(
+                    seminar=seminar, agency=agency, columns=exports.LEAD_COLUMNS
+                )
+            )
+        alive = [ref() for ref in loaded if ref() is not None]
     finally:
         gc.enable()
+    # 30 registrations and 15 consents for the attendees; 15 of each and 15 leads for leads.
+    assert len(loaded) >= 30 + 15 + 15
     assert alive == []
     assert [row[-1] for row in attendees] == ["UNOPS", ""] * 15
     assert len(leads) == 15
