@@ -226,7 +226,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
 
     def _run(self, command, frame: dict) -> dict:
         with translation.override(self.language):
-            return command.run(self.room, self.viewer, frame)
+            return command.execute(self.room, self.viewer, frame)
 
     @staticmethod
     def _with_ref(reply: dict, frame: dict) -> dict:
