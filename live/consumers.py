@@ -24,7 +24,7 @@ from live.handlers import COMMANDS
 from live.models import Question
 from live.ratelimit import FrameBucket
 from live.rooms import Room, Viewer
-from live.transport import heartbeat
+from live.transport import control, heartbeat
 from live.transport.hub import Outlet, hub_get
 from live.transport.threads import socket_work
 
@@ -113,6 +113,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
 
     outlet: Outlet | None = None
     connection_id: uuid.UUID | None = None
+    control_hub = None  # the hub whose control subscription this socket holds
 
     async def dispatch(self, message: dict) -> None:
         # Skips AsyncConsumer.dispatch's aclose_old_connections() thread hop per message:
@@ -128,6 +129,9 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         query = _query(self.scope)
         session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
         connection_id = uuid.uuid4()
+        # Listen for role changes before the level is read, so none committed after is missed.
+        self.control_hub = hub_get()
+        control_mark = await control.listen(self.control_hub)
         try:
             with translation.override(self.language):
                 room, viewer, state = await socket_work(_enter)(
@@ -144,6 +148,9 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         self.outlet = Outlet(self.base_send, viewer.person_key)
         self.hub = hub_get()
         await self.hub.attach(room.session_id, viewer.level_key, self.outlet)
+        changed = control.closed_since(self.control_hub, control_mark, viewer.person_key)
+        if changed is not None:  # roles changed while the level was being read
+            self.outlet.close(changed)
         self.outlet.push_frame(_hello(room, viewer, state))
         await self._catch_up(_int_or_none(query.get("last_seq")))
 
@@ -174,6 +181,9 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         if self.connection_id is not None:
             await socket_work(services.attendance_leave)(connection_id=self.connection_id)
             self.connection_id = None
+        if self.control_hub is not None:
+            await control.release(self.control_hub)
+            self.control_hub = None
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None):
         if self.outlet is None:

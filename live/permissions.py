@@ -89,7 +89,7 @@ def command_allowed(viewer: Viewer, *, level: str, token_ok: bool) -> bool:
 
 def level_held_now(room: Room, viewer: Viewer) -> bool:
     """Whether the person on a socket still holds the level it connected with, read from the
-    database now (three or four queries). Attendee level and room tokens always hold: what
+    database now (at most five queries). Attendee level and room tokens always hold: what
     could take them away (a deleted account, a seminar withdrawn) closes the socket anyway."""
     if viewer.level == groups.ATTENDEE or viewer.token:
         return True
@@ -101,7 +101,9 @@ def level_held_now(room: Room, viewer: Viewer) -> bool:
         return True
     if viewer.level == groups.MODERATOR:
         return False
-    return viewer.agency_id in presenting_agency_ids(user, session, room.agency_ids)
+    # The session's agencies as stored now, not the room's cached list.
+    agency_ids = session.agencies.values_list("pk", flat=True)
+    return viewer.agency_id in presenting_agency_ids(user, session, agency_ids)
 
 
 def command_allowed_now(room: Room, viewer: Viewer, *, level: str, token_ok: bool) -> bool:
