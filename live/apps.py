@@ -6,3 +6,8 @@ class LiveConfig(AppConfig):
     name = "live"
     label = "live"
     verbose_name = _("Live room")
+
+    def ready(self) -> None:
+        from live import signals
+
+        signals.connect()

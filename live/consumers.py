@@ -24,7 +24,7 @@ from live.handlers import COMMANDS
 from live.models import Question
 from live.ratelimit import FrameBucket
 from live.rooms import Room, Viewer
-from live.transport import heartbeat
+from live.transport import control, heartbeat
 from live.transport.hub import Outlet, hub_get
 from live.transport.threads import socket_work
 from ops import metrics as ops_metrics
@@ -114,6 +114,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
 
     outlet: Outlet | None = None
     connection_id: uuid.UUID | None = None
+    control_hub = None  # the hub whose control subscription this socket holds
 
     async def dispatch(self, message: dict) -> None:
         # Skips AsyncConsumer.dispatch's aclose_old_connections() thread hop per message:
@@ -129,6 +130,9 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         query = _query(self.scope)
         session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
         connection_id = uuid.uuid4()
+        # Listen for role changes before the level is read, so none committed after is missed.
+        self.control_hub = hub_get()
+        control_mark = await control.listen(self.control_hub)
         try:
             with translation.override(self.language):
                 room, viewer, state = await socket_work(_enter)(
@@ -146,6 +150,9 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         self.hub = hub_get()
         await self.hub.attach(room.session_id, viewer.level_key, self.outlet)
         ops_metrics.socket_opened(viewer.level_key)
+        changed = control.closed_since(self.control_hub, control_mark, viewer.person_key)
+        if changed is not None:  # roles changed while the level was being read
+            self.outlet.close(changed)
         self.outlet.push_frame(_hello(room, viewer, state))
         await self._catch_up(_int_or_none(query.get("last_seq")))
 
@@ -177,6 +184,9 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         if self.connection_id is not None:
             await socket_work(services.attendance_leave)(connection_id=self.connection_id)
             self.connection_id = None
+        if self.control_hub is not None:
+            await control.release(self.control_hub)
+            self.control_hub = None
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None):
         if self.outlet is None:
@@ -229,7 +239,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
 
     def _run(self, command, frame: dict) -> dict:
         with translation.override(self.language):
-            return command.run(self.room, self.viewer, frame)
+            return command.execute(self.room, self.viewer, frame)
 
     @staticmethod
     def _with_ref(reply: dict, frame: dict) -> dict:

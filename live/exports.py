@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from live import permissions
 from live.models import Question
-from seminars import permissions, spreadsheets
+from seminars import spreadsheets
 from seminars.models import Session
 
 XLSX_CONTENT_TYPE = spreadsheets.XLSX_CONTENT_TYPE
@@ -34,15 +35,12 @@ class ExportScope:
 
 def export_scope(*, user, session: Session) -> ExportScope | None:
     """None when the person may not export this session's questions at all."""
-    if permissions.can_moderate_session(user, session):
+    agency_ids = permissions.export_agency_ids(user, session)
+    if agency_ids is None:
+        return None
+    if not agency_ids:
         return ExportScope(everything=True)
-    own = permissions.presenter_agency_ids(user, session.seminar)
-    if not own:
-        return None
-    presenting = set(session.agencies.filter(pk__in=own).values_list("pk", flat=True))
-    if not presenting:
-        return None
-    return ExportScope(everything=False, agency_ids=frozenset(presenting))
+    return ExportScope(everything=False, agency_ids=frozenset(agency_ids))
 
 
 def exported_questions(*, session: Session, scope: ExportScope) -> QuerySet[Question]:

@@ -40,3 +40,9 @@ def _database_tag() -> str:
 def group_name(session_id: int, key: str) -> str:
     """Channels group of one room feed (ASCII, under 100 characters)."""
     return f"live.{_database_tag()}.s{session_id}.{key}"
+
+
+def control_group_name() -> str:
+    """The channel-layer group every server process of this database listens on for
+    control messages (``live/transport/control.py``)."""
+    return f"live.{_database_tag()}.control"

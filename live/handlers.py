@@ -8,10 +8,11 @@ says whether an in-room phone (room token, no account) may use it.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from live import groups, services
-from live.rooms import Room, Viewer
+from django.utils.translation import gettext as _
 
-LEVEL_RANK = {groups.ATTENDEE: 0, groups.AGENCY: 1, groups.MODERATOR: 2}
+from live import groups, permissions, services
+from live.errors import LiveError
+from live.rooms import Room, Viewer
 
 
 @dataclass(frozen=True)
@@ -22,9 +23,17 @@ class Command:
     token_ok: bool
 
     def allows(self, viewer: Viewer) -> bool:
-        if viewer.token and not self.token_ok:
-            return False
-        return LEVEL_RANK[viewer.level] >= LEVEL_RANK[self.level]
+        """The socket's level allows it (no database read: checked on every frame)."""
+        return permissions.command_allowed(viewer, level=self.level, token_ok=self.token_ok)
+
+    def execute(self, room: Room, viewer: Viewer, frame: dict) -> dict:
+        """Run the command in the database thread, after checking that the person still holds
+        the level it needs (a role revoked a moment ago is refused before the socket closes)."""
+        if not permissions.command_allowed_now(
+            room, viewer, level=self.level, token_ok=self.token_ok
+        ):
+            raise LiveError("forbidden", _("You are not allowed to do that here."))
+        return self.run(room, viewer, frame)
 
 
 COMMANDS: dict[str, Command] = {}

@@ -8,13 +8,12 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from live import conf, groups
+from live import conf, groups, permissions
 from live.errors import LiveError
 from live.models import Attendance, Question, RoomEvent, RoomMute, RoomSequence, Vote
 from live.payloads import event_for, person_name, question_payload
 from live.rooms import Room, Viewer
 from live.services.tokens import room_token_verify
-from seminars import permissions
 from seminars.models import Session
 
 # Rooms by (session id, its updated_at): every socket of a room shares one Room, built with
@@ -55,19 +54,6 @@ def room_load(*, session_id: int) -> Room:
     return _room(session)
 
 
-def _user_level(
-    user, session: Session, room: Room, view: str | None, agency: int | None
-) -> tuple[str, int | None]:
-    if view == groups.ATTENDEE:
-        return groups.ATTENDEE, None
-    if permissions.can_moderate_session(user, session):
-        return groups.MODERATOR, None
-    mine = sorted(permissions.presenter_agency_ids(user, session.seminar) & set(room.agency_ids))
-    if mine:
-        return groups.AGENCY, agency if agency in mine else mine[0]
-    return groups.ATTENDEE, None
-
-
 def room_enter(
     *,
     session_id: int,
@@ -94,9 +80,9 @@ def room_enter(
     user = user or AnonymousUser()
     if not user.is_authenticated:
         raise LiveError("not_authenticated", _("Please sign in first."), close_code=4401)
-    if not permissions.can_view_seminar(user, session.seminar):
+    if not permissions.can_enter_room(user, session.seminar):
         raise LiveError("forbidden", _("You may not see this seminar."), close_code=4403)
-    level, agency_id = _user_level(user, session, room, view, agency)
+    level, agency_id = permissions.socket_level(user, session, room, view, agency)
     viewer = Viewer(
         level=level,
         person_key=f"u{user.pk}",
@@ -251,3 +237,21 @@ def presence_counts(*, session_ids: list[int]) -> dict[int, int]:
         .annotate(count=Count("id"))
     )
     return {row["session_id"]: row["count"] for row in rows}
+
+
+def session_of_seminar(*, seminar, session_id: int) -> Session | None:
+    """A session of this seminar (its ``seminar`` set to the one given), or None."""
+    session = Session.objects.filter(pk=session_id, seminar=seminar).first()
+    if session is not None:
+        session.seminar = seminar
+    return session
+
+
+def session_with_seminar(*, session_id: int) -> Session:
+    """A session and its seminar (one query); DoesNotExist when there is none."""
+    return Session.objects.select_related("seminar").get(pk=session_id)
+
+
+def session_agencies(*, session: Session) -> list:
+    """The agencies presenting in a session, in the order the room shows them."""
+    return list(session.agencies.order_by("acronym", "name", "pk"))

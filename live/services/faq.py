@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from seminars import permissions
+from live import permissions
 from seminars.models import Session
 from seminars.permissions import AnyUser
 
@@ -15,7 +15,7 @@ def session_set_faq_published(*, session: Session, user: AnyUser, published: boo
 
     Changes nothing else: the FAQ page reads the answered questions when it is shown.
     """
-    if not permissions.can_moderate_session(user, session):
+    if not permissions.can_moderate_room(user, session):
         raise PermissionDenied(_("Only the room's moderators can publish its FAQ."))
     Session.objects.filter(pk=session.pk).update(faq_published=published)
     session.faq_published = published

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from live import permissions
 from live.errors import LiveError
 from live.models import Question, RoomDevice, RoomMute, Vote
 from live.payloads import person_name, question_payload
@@ -25,7 +26,7 @@ PERSON_KEY = re.compile(r"u[0-9]{1,18}|d[0-9a-f]{8,32}")
 
 
 def require_moderator(viewer: Viewer) -> None:
-    if not viewer.is_moderator:
+    if not permissions.is_room_moderator(viewer):
         raise LiveError("forbidden", _("Only the room's moderators can do that."))
 
 
@@ -168,14 +169,6 @@ def question_merge(*, room: Room, viewer: Viewer, question_id: object, into_id: 
     return {"question_id": duplicate.pk, "into_id": target.pk}
 
 
-def _may_answer(viewer: Viewer, question: Question) -> bool:
-    if viewer.token:
-        return False
-    return viewer.sees_in_full(question.addressed_agency_id) and (
-        viewer.is_moderator or question.addressed_agency_id is not None
-    )
-
-
 def question_answer(
     *, room: Room, viewer: Viewer, question_id: object, text: object = None, live: object = False
 ) -> dict:
@@ -187,7 +180,7 @@ def question_answer(
         answer = clean_text(text, field="text", max_chars=Question.ANSWER_MAX_CHARS)
     with transaction.atomic():
         question = question_locked(room=room, question_id=question_id)
-        if not _may_answer(viewer, question):
+        if not permissions.may_answer(viewer, question.addressed_agency_id):
             raise LiveError(
                 "forbidden",
                 _("Only a moderator or the agency the question is addressed to can answer it."),

@@ -370,6 +370,15 @@ class Hub:
             for outlet in feed.outlets
         ]
 
+    def outlets_of_person(self, person_key: str) -> list[Outlet]:
+        """Every local socket of one person (``u<user id>`` or ``d<device id>``), any room."""
+        return [
+            outlet
+            for feed in self.feeds.values()
+            for outlet in feed.outlets
+            if outlet.person_key == person_key
+        ]
+
     async def presence_tick(self) -> None:
         """Send each local room its presence count when it changed (one query per tick)."""
         from live.selectors import presence_counts

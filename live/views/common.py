@@ -6,15 +6,14 @@ from datetime import datetime
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from live import permissions, selectors
 from live.errors import LiveError
 from live.services import room_token_verify
 from scheduling.timezones import utc_offset_label
-from seminars import permissions
 from seminars.models import Organization, Session
 from seminars.views import get_visible_seminar
 
@@ -25,8 +24,9 @@ def get_visible_session(request: HttpRequest, slug: str, session_id: int) -> Ses
     """The session if its seminar is visible to this user and it belongs there; 404 otherwise
     (drafts stay invisible rather than forbidden, so their existence does not leak)."""
     seminar = get_visible_seminar(request, slug)
-    session = get_object_or_404(Session, pk=session_id, seminar=seminar)
-    session.seminar = seminar
+    session = selectors.session_of_seminar(seminar=seminar, session_id=session_id)
+    if session is None:
+        raise Http404
     return session
 
 
@@ -51,7 +51,7 @@ def url_for(name: str, session: Session) -> str:
 
 
 def session_agencies(session: Session) -> list[Organization]:
-    return list(session.agencies.order_by("acronym", "name", "pk"))
+    return selectors.session_agencies(session=session)
 
 
 def socket_path(session: Session) -> str:
@@ -93,7 +93,7 @@ def moderator_session_or_login(request: HttpRequest, slug: str, session_id: int)
     """(session, None) for a moderator; (None, a redirect to sign in) for an anonymous
     visitor; PermissionDenied for anyone else who can see the seminar."""
     session = get_visible_session(request, slug, session_id)
-    if permissions.can_moderate_session(request.user, session):
+    if permissions.can_moderate_room(request.user, session):
         return session, None
     if not request.user.is_authenticated:
         return None, redirect_to_login(request.get_full_path())

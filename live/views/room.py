@@ -9,9 +9,10 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from live import permissions
 from live.errors import LiveError
 from live.forms import AskForm
-from live.selectors import room_enter
+from live.selectors import room_enter, session_with_seminar
 from live.services import question_ask, room_identity_join
 from live.views.common import (
     ROOM_TOKENS_KEY,
@@ -23,15 +24,13 @@ from live.views.common import (
     url_for,
 )
 from live.views.strings import client_strings
-from seminars import permissions
 from seminars.models import Session
 from seminars.ratelimit import client_address
 
 
 def _client_config(request: HttpRequest, session: Session, agencies, token: str) -> dict:
-    panel_ids = sorted(
-        permissions.presenter_agency_ids(request.user, session.seminar)
-        & {agency.pk for agency in agencies}
+    panel_ids = permissions.presenting_agency_ids(
+        request.user, session, [agency.pk for agency in agencies]
     )
     params: dict = {}
     if token:
@@ -63,10 +62,9 @@ def live_room(request: HttpRequest, slug: str, session_id: int):
         if _ask_without_javascript(request, session, form, token):
             return redirect(url_for("live:room", session))
         status = 400
-    can_moderate = permissions.can_moderate_session(user, session)
-    own_agency_ids = permissions.presenter_agency_ids(user, session.seminar)
-    # A moderator already sees every question in full; the agency panel is for presenters.
-    panel_agencies = [] if can_moderate else [a for a in agencies if a.pk in own_agency_ids]
+    can_moderate = permissions.can_moderate_room(user, session)
+    panel_ids = permissions.panel_agency_ids(user, session, [a.pk for a in agencies])
+    panel_agencies = [a for a in agencies if a.pk in panel_ids]
     context = {
         "seminar": session.seminar,
         "session": session,
@@ -140,7 +138,7 @@ def room_join(request: HttpRequest, slug: str, session_id: int, token: str):
         return response
     if device.session_id != session.pk:
         # An invite of another room pasted into this URL: send the phone where it belongs.
-        other = Session.objects.select_related("seminar").get(pk=device.session_id)
+        other = session_with_seminar(session_id=device.session_id)
         session = other
         room_url = reverse("live:room", kwargs={"slug": other.seminar.slug, "session_id": other.pk})
     tokens = request.session.get(ROOM_TOKENS_KEY, {})

@@ -494,3 +494,64 @@ def test_room_reconnects_by_itself_after_a_server_restart_and_shows_what_it_miss
     expect(vendor.get_by_role("status").filter(has_text="Connected")).to_be_visible()
     assert vendor.evaluate("window.__not_reloaded") is True
     assert errors == []
+
+
+def _admin_roles(page, server) -> None:
+    """The demo seminar's change page in the admin, where its roles are an inline."""
+    pk = _manage(
+        server["env"], "shell", "-v", "0", "-c",
+        "from seminars.models import Seminar; print(Seminar.objects.get(slug='demo').pk)",
+    ).strip()  # fmt: skip
+    page.goto(f"{server['base']}/admin/seminars/seminar/{pk}/change/")
+    page.wait_for_selector("input[name='roles-TOTAL_FORMS']", state="attached")
+
+
+def test_role_granted_and_revoked_in_the_admin_changes_open_pages_level(server, browser):
+    """Runs last in this module: it changes the demo's roles (and puts them back)."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=20_000)
+    errors: list[str] = []
+    desktop = {"width": 1280, "height": 900}
+    vendor = _sign_in(browser.new_context(viewport=desktop), server, "vendor", errors)
+    moderator = _sign_in(browser.new_context(viewport=desktop), server, "moderator", errors)
+    organizer = _sign_in(browser.new_context(viewport=desktop), server, "organizer", errors)
+    for page in (vendor, moderator):
+        expect(page.get_by_role("status").filter(has_text="Connected")).to_be_visible()
+        page.evaluate("window.__not_reloaded = true")
+    assert vendor.evaluate("window.openipsRoom.store.hello.level") == "attendee"
+    expect(vendor.locator("#queue")).to_have_count(0)
+    expect(moderator.locator("#queue")).to_have_count(1)
+    try:
+        # Grant: the organiser makes the vendor a moderator; the vendor's open page follows.
+        _admin_roles(organizer, server)
+        total = int(organizer.locator("input[name='roles-TOTAL_FORMS']").input_value())
+        organizer.locator(".add-row a").click()
+        organizer.locator(f"input[name='roles-{total}-account']").fill("vendor")
+        organizer.locator(f"select[name='roles-{total}-role']").select_option("moderator")
+        organizer.locator("input[name='_continue']").click()
+        expect(organizer.locator(".messagelist")).to_be_visible()
+        expect(vendor.locator("#queue")).to_have_count(1)  # the page reloaded at its new level
+        assert vendor.evaluate("window.openipsRoom.store.hello.level") == "moderator"
+        assert vendor.evaluate("window.__not_reloaded") is None
+
+        # Revoke: the moderator's role goes; their page drops the moderation tools.
+        account = organizer.locator("input[name$='-account'][value='moderator']")
+        prefix = account.get_attribute("name").removesuffix("-account")
+        organizer.locator(f"input[name='{prefix}-DELETE']").check()
+        organizer.locator("input[name='_continue']").click()
+        expect(organizer.locator(".messagelist")).to_be_visible()
+        expect(moderator.locator("#queue")).to_have_count(0)
+        expect(moderator.get_by_role("status").filter(has_text="Connected")).to_be_visible()
+        assert moderator.evaluate("window.openipsRoom.store.hello.level") == "attendee"
+        assert moderator.evaluate("window.__not_reloaded") is None
+    finally:
+        _manage(
+            server["env"], "shell", "-v", "0", "-c",
+            "from seminars.models import *; from django.contrib.auth.models import User; "
+            "s = Seminar.objects.get(slug='demo'); "
+            "SeminarRole.objects.filter(seminar=s, user__username='vendor').delete(); "
+            "SeminarRole.objects.get_or_create(seminar=s, role='moderator', "
+            "user=User.objects.get(username='moderator'))",
+        )  # fmt: skip
+    assert errors == []

@@ -228,7 +228,18 @@ function onFrame(frame) {
     return;
   }
   if (frame.type === "person.muted" && frame.message) showError("");
+  if (frame.type === "hello" && levelChanged(frame)) {
+    // The person's role changed (the server closed the socket with 4010 and this is the
+    // reconnect): the page's panels are rendered for a level, so load it again at the new one.
+    location.reload();
+    return;
+  }
   store.apply(frame);
+}
+
+function levelChanged(hello) {
+  const before = store.hello;
+  return Boolean(before) && (before.level !== hello.level || before.agency_id !== hello.agency_id);
 }
 
 // ---- the ask form -----------------------------------------------------------------------

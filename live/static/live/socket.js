@@ -7,6 +7,9 @@ const MAX_DELAY_MS = 30000;
 const CLOCK_EVERY_MS = 30000;
 // Close codes after which retrying cannot help (see docs/websocket-protocol.md).
 const FINAL_CODES = new Set([4401, 4403, 4404]);
+// The person's permissions changed: reconnect at once (with last_seq); the server decides the
+// new level, which the next hello says.
+const RECONNECT_NOW_CODE = 4010;
 
 export class RoomSocket {
   /**
@@ -78,6 +81,11 @@ export class RoomSocket {
       if (FINAL_CODES.has(event.code)) {
         this.stopped = true;
         this.onState("closed", { code: event.code, reason: event.reason });
+        return;
+      }
+      if (event.code === RECONNECT_NOW_CODE && this.attempt === 0) {
+        this.attempt = 1; // a second 4010 before the socket opens again backs off as usual
+        this.connect();
         return;
       }
       this.scheduleReconnect(event.code);
