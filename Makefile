@@ -1,6 +1,6 @@
 # OpenIPS: two commands on a fresh machine.
 #   make run   - .venv, install, migrate, demo data, Daphne on $(HOST):$(PORT) plus the task worker
-#   make test  - dev dependencies, ruff, the whole pytest suite
+#   make test  - dev dependencies, ruff, the whole pytest suite, tests/live again on LIVE_TRANSPORT=portable
 #   make audit - installed packages against PyPI's advisories (AUDIT_STRICT=1: unchecked fails)
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -59,6 +59,8 @@ test: $(DEV_STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
+	@echo "== the live room's suite again on the portable transport (above: auto, the Daphne fast path)"
+	LIVE_TRANSPORT=portable $(VENV)/bin/pytest tests/live
 
 # Exit 1 on a known vulnerability; a package that could not be checked only warns unless
 # AUDIT_STRICT=1 (tools/dependency_audit.py says why).

@@ -55,8 +55,10 @@ def current() -> types.ModuleType:
 
 
 def start() -> str:
-    """Choose the transport now (server start-up); its name."""
-    return current().NAME
+    """Choose the transport now (server start-up), say which in the log; its name."""
+    name = current().NAME
+    logger.info("live transport: %s (LIVE_TRANSPORT=%s)", name, settings.LIVE_TRANSPORT)
+    return name
 
 
 def reset() -> None:
