@@ -145,7 +145,7 @@ class DaphneOutlet(Outlet):
             return
         protocol = self.protocol
         if (
-            isinstance(prepared, Prepared)
+            prepared is not None
             and protocol is not None
             and not self.queue
             and not self.writing
