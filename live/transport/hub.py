@@ -7,7 +7,9 @@ database connections (``aclose_old_connections`` in ``AsyncConsumer.dispatch``).
 event costs one channel-layer message per feed per process, and one ``send`` per socket.
 
 Works with any channel layer that has ``new_channel``/``group_add``/``receive``: the
-in-memory layer (tests, one process) and ``RedisPubSubChannelLayer`` (production).
+in-memory layer (tests, one process) and ``RedisPubSubChannelLayer`` (production). Serves
+both transports: how an outlet writes a frame is the outlet's (``portable.Outlet``, or
+``fastpath.DaphneOutlet``, which also gets the feed's ``prepare``-d frame, built once).
 """
 
 import asyncio
