@@ -191,10 +191,12 @@ class DaphneOutlet(Outlet):
     async def _finish(self, waiting: "_Continue") -> None:
         try:
             await waiting
-        except Exception:  # as in _pump
-            self.closed = True
-            self.queue.clear()
+        except BaseException as error:
             self.writing = False
+            if not isinstance(error, Exception):  # cancelled: let it through
+                raise
+            self.closed = True  # as in _pump
+            self.queue.clear()
             return
         await self._drain()
 
