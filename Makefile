@@ -73,6 +73,8 @@ test: $(DEV_STAMP)
 	@# the browser, server-process and cluster tests one at a time.
 	$(VENV)/bin/pytest -m "not browser and not slow and not cluster" -n auto
 	$(VENV)/bin/pytest -m "browser or slow or cluster"
+	@echo "== the live room's suite again on the portable transport (above: auto, the Daphne fast path)"
+	LIVE_TRANSPORT=portable $(VENV)/bin/pytest tests/live
 
 # The inner loop: no browser, no subprocess servers, no cluster; spread over every core.
 test-fast: $(DEV_STAMP)

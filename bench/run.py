@@ -251,13 +251,21 @@ def main() -> None:
     parser.add_argument("--sections", default=",".join(SECTIONS))
     parser.add_argument("--no-report", action="store_true", help="do not touch BENCHMARKS.md")
     parser.add_argument("--clients", help="override the plan's room sizes, e.g. 1000,2500")
+    parser.add_argument(
+        "--live-transport",
+        choices=("auto", "portable", "daphne"),
+        help="LIVE_TRANSPORT of the OpenIPS server processes (default: the environment's)",
+    )
     args = parser.parse_args()
+    if args.live_transport:
+        os.environ["LIVE_TRANSPORT"] = args.live_transport  # every target's env copies it
     plan = "quick" if os.environ.get("BENCH_QUICK") == "1" else "full"
     if args.clients:
         PLANS[plan]["clients"] = [int(n) for n in args.clients.split(",")]
     started = time.monotonic()
     results = run(plan, args.only.split(","), args.sections.split(","))
     results["total_seconds"] = round(time.monotonic() - started, 1)
+    results["live_transport"] = os.environ.get("LIVE_TRANSPORT") or "auto"
     RESULTS.mkdir(parents=True, exist_ok=True)
     text = json.dumps(results, indent=1, sort_keys=True)
     (RESULTS / f"{results['started_at']}-{plan}.json").write_text(text)

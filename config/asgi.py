@@ -12,6 +12,11 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402 - as ab
 
 from config.routing import websocket_urlpatterns  # noqa: E402 - as above
 from config.websocket_origin import SiteOriginValidator  # noqa: E402 - as above
+from live import transport  # noqa: E402 - as above
+
+# The live room's transport is chosen (and the Daphne fast path self-checked) at start-up:
+# LIVE_TRANSPORT=daphne with a failing self-check stops the server here.
+transport.start()
 
 application = ProtocolTypeRouter(
     {

@@ -82,6 +82,13 @@ _declare(
     "Empty: in-memory channel layer, one process only.",
 )
 _declare(
+    "LIVE_TRANSPORT",
+    "auto",
+    "How live-room frames reach sockets (docs/live-transport.md): auto (the Daphne fast path "
+    "when its start-up self-check passes, else portable with one WARNING), portable (public "
+    "Channels/ASGI APIs, any ASGI server) or daphne (the fast path, or refuse to start).",
+)
+_declare(
     "SITE_URL",
     "http://127.0.0.1:8000",
     "Public base URL, used in emails, tasks and calendar UIDs (`make run` sets it from HOST "

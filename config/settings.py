@@ -121,6 +121,9 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# How live-room frames reach sockets (live/transport/choice.py checks the value).
+LIVE_TRANSPORT = str(env.get("LIVE_TRANSPORT")).strip().lower()
+
 # Channel layer and cache: Redis when REDIS_URL is set, in-memory otherwise.
 REDIS_URL = env.get("REDIS_URL")
 if REDIS_URL:

@@ -11,22 +11,17 @@ import uuid
 from urllib.parse import parse_qs
 
 import orjson
-from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from live import conf, selectors, services
+from live import conf, selectors, services, transport
 from live.errors import LiveError
 from live.handlers import COMMANDS
 from live.models import Question
 from live.ratelimit import FrameBucket
 from live.rooms import Room, Viewer
-from live.transport import control, heartbeat
-from live.transport.hub import Outlet, hub_get
-from live.transport.threads import socket_work
 from ops import metrics as ops_metrics
 
 logger = logging.getLogger(__name__)
@@ -69,9 +64,9 @@ def _enter(session_id: int, user, query: dict, connection_id: uuid.UUID) -> tupl
         view=query.get("view"),
         agency=_int_or_none(query.get("agency")),
     )
-    heartbeat.ensure_fresh()  # a beat only when this process was idle
+    transport.beat_if_idle()  # a beat only when this process was idle
     services.attendance_join(
-        room=room, viewer=viewer, connection_id=connection_id, process_id=heartbeat.PROCESS_ID
+        room=room, viewer=viewer, connection_id=connection_id, process_id=transport.process_id()
     )
     return room, viewer, selectors.viewer_state(room=room, viewer=viewer)
 
@@ -106,24 +101,12 @@ def _per_minute(rate: tuple) -> int:
     return int(count * 60 / seconds)
 
 
-class LiveRoomConsumer(AsyncWebsocketConsumer):
-    # An alias with no configured layer: Channels then gives the consumer no channel of its
-    # own (no per-socket subscription, no per-socket receive task). The hub subscribes once
-    # per room feed instead.
-    channel_layer_alias = "openips-live-hub-only"
-
-    outlet: Outlet | None = None
+class LiveRoomConsumer(transport.SocketConsumer):
+    # Room events never pass through the consumer: the transport subscribes once per room
+    # feed and writes them to this socket's outlet.
+    outlet: transport.Outlet | None = None
     connection_id: uuid.UUID | None = None
-    control_hub = None  # the hub whose control subscription this socket holds
-
-    async def dispatch(self, message: dict) -> None:
-        # Skips AsyncConsumer.dispatch's aclose_old_connections() thread hop per message:
-        # this consumer touches the database only through database_sync_to_async, which
-        # closes old connections in its own thread.
-        handler = getattr(self, get_handler_name(message), None)
-        if handler is None:
-            raise ValueError(f"No handler for message type {message['type']}")
-        await handler(message)
+    listening: transport.Listening | None = None  # this socket's hold on role-change closes
 
     async def connect(self) -> None:
         self.language = _language(self.scope)
@@ -131,11 +114,10 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
         connection_id = uuid.uuid4()
         # Listen for role changes before the level is read, so none committed after is missed.
-        self.control_hub = hub_get()
-        control_mark = await control.listen(self.control_hub)
+        self.listening = await transport.listen()
         try:
             with translation.override(self.language):
-                room, viewer, state = await socket_work(_enter)(
+                room, viewer, state = await transport.socket_work(_enter)(
                     session_id, self.scope.get("user"), query, connection_id
                 )
         except LiveError as error:
@@ -146,47 +128,44 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         self.room, self.viewer = room, viewer
         self.bucket = FrameBucket(conf.get("LIVE_FRAME_RATE"))
         await self.accept()
-        self.outlet = Outlet(self.base_send, viewer.person_key)
-        self.hub = hub_get()
-        await self.hub.attach(room.session_id, viewer.level_key, self.outlet)
+        self.outlet = transport.outlet(self, viewer.person_key)
+        await transport.attach(room.session_id, viewer.level_key, self.outlet)
         ops_metrics.socket_opened(viewer.level_key)
-        changed = control.closed_since(self.control_hub, control_mark, viewer.person_key)
+        changed = transport.closed_since(self.listening, viewer.person_key)
         if changed is not None:  # roles changed while the level was being read
             self.outlet.close(changed)
-        self.outlet.push_frame(_hello(room, viewer, state))
+        transport.deliver(self.outlet, _hello(room, viewer, state))
         await self._catch_up(_int_or_none(query.get("last_seq")))
 
     async def _catch_up(self, last_seq: int | None) -> None:
         """Send a snapshot (or the missed events), holding live frames until it is out."""
-        if self.outlet.held is None:
-            self.outlet.held = []
+        transport.hold(self.outlet)
         if last_seq is None:
-            frame = await socket_work(selectors.room_snapshot)(
+            frame = await transport.socket_work(selectors.room_snapshot)(
                 room=self.room,
                 viewer=self.viewer,
                 # The count this process's hub last sent the room: a count over every
                 # attendance row per connect would make a room of N cost N squared.
-                presence=self.hub.presence.get(self.room.session_id),
+                presence=transport.presence(self.room.session_id),
             )
         else:
-            frame = await socket_work(selectors.room_events_since)(
+            frame = await transport.socket_work(selectors.room_events_since)(
                 room=self.room, viewer=self.viewer, last_seq=last_seq
             )
-        self.outlet.push_frame(frame)
-        self.outlet.release(frame["seq"])
-        self.hub.feed_synced(self.room.session_id, self.viewer.level_key, frame["seq"])
+        transport.deliver(self.outlet, frame)
+        transport.release(self.outlet, frame["seq"])
+        transport.synced(self.room.session_id, self.viewer.level_key, frame["seq"])
 
     async def disconnect(self, code: int) -> None:
         if self.outlet is not None:
-            self.outlet.closed = True
             ops_metrics.socket_closed(self.viewer.level_key)
-            await self.hub.detach(self.room.session_id, self.viewer.level_key, self.outlet)
+            await transport.detach(self.room.session_id, self.viewer.level_key, self.outlet)
         if self.connection_id is not None:
-            await socket_work(services.attendance_leave)(connection_id=self.connection_id)
+            await transport.socket_work(services.attendance_leave)(connection_id=self.connection_id)
             self.connection_id = None
-        if self.control_hub is not None:
-            await control.release(self.control_hub)
-            self.control_hub = None
+        if self.listening is not None:
+            await transport.unlisten(self.listening)
+            self.listening = None
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None):
         if self.outlet is None:

@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 
-from live.transport.control import persons_close
+from live.transport import persons_close
 from seminars.models import SeminarRole
 
 # Account fields that decide a live level: an inactive account is signed out, a superuser

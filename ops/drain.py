@@ -8,7 +8,8 @@
 3. HTTP requests in flight get up to DRAIN_GRACE_SECONDS (from the signal) to finish.
 
 The server-specific parts (stop listening, close a socket with 1001, count requests in
-flight, stop) are given by ``ops/serve.py``; this module knows only the order and timing.
+flight, stop) are given by ``live/transport/server.py``; this module knows only the order
+and timing.
 """
 
 import asyncio

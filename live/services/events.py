@@ -5,9 +5,9 @@ from functools import partial
 from django.db import transaction
 from django.db.models import F
 
+from live import transport
 from live.models import RoomEvent, RoomSequence
 from live.rooms import Room
-from live.transport import broadcast
 
 
 def _next_seq(session_id: int) -> int:
@@ -61,7 +61,7 @@ def event_record(
     }
     transaction.on_commit(
         partial(
-            broadcast.event_publish,
+            transport.publish,
             session_id=room.session_id,
             event=event,
             agency_ids=room.agency_ids,

@@ -61,14 +61,6 @@ def persons_close(*, person_keys: Iterable[str], code: int = CLOSE_PERMISSIONS_C
         logger.exception("could not publish the live control message for %s", keys)
 
 
-def person_close_local(hub, person_key: str, code: int) -> int:
-    """Close this process's sockets of one person; how many there were."""
-    outlets = hub.outlets_of_person(person_key)
-    for outlet in outlets:
-        outlet.close(code)
-    return len(outlets)
-
-
 class Listener:
     """One process's (one hub's) subscription to the control group."""
 
@@ -123,7 +115,7 @@ class Listener:
             self.received += 1
             self.recent.append((self.received, frozenset(map(str, message["persons"])), code))
             for person_key in message["persons"]:
-                closed = person_close_local(self.hub, str(person_key), code)
+                closed = self.hub.close_person(str(person_key), code)
                 if closed:
                     logger.info("live: closed %s socket(s) of %s with %s", closed, person_key, code)
         except Exception:

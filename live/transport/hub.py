@@ -7,7 +7,9 @@ database connections (``aclose_old_connections`` in ``AsyncConsumer.dispatch``).
 event costs one channel-layer message per feed per process, and one ``send`` per socket.
 
 Works with any channel layer that has ``new_channel``/``group_add``/``receive``: the
-in-memory layer (tests, one process) and ``RedisPubSubChannelLayer`` (production).
+in-memory layer (tests, one process) and ``RedisPubSubChannelLayer`` (production). Serves
+both transports: how an outlet writes a frame is the outlet's (``portable.Outlet``, or
+``fastpath.DaphneOutlet``, which also gets the feed's ``prepare``-d frame, built once).
 """
 
 import asyncio
@@ -23,12 +25,11 @@ from live import conf, groups
 from live.transport.broadcast import MESSAGE_TYPE, encode, event_messages
 from live.transport.gcpolicy import SocketHeap
 from live.transport.heartbeat import Heartbeat
-from live.transport.wire import Prepared, Send, buffered_bytes, server_protocol, write_frame
+from live.transport.portable import CLOSE_TOO_SLOW, Outlet
 from ops import metrics as ops_metrics
 
 logger = logging.getLogger(__name__)
 
-CLOSE_TOO_SLOW = 4008
 # This process was taken for dead and its connection rows swept: its sockets are closed so
 # that their clients reconnect (and count again) and resume from their last seq.
 CLOSE_RECONNECT = 1012
@@ -37,180 +38,8 @@ CLOSE_INTERNAL_ERROR = 1011
 # Delivery failures since the process started, per kind ("socket": one socket's write;
 # "feed": a whole event of a feed), for logs, tests and a later metrics endpoint.
 FAILURES: collections.Counter = collections.Counter()
-_CLOSE = object()
 
-
-class Outlet:
-    """One socket's bounded outbox.
-
-    Frames are written at once while the server's ``send`` completes without waiting
-    (Daphne's always does): the send coroutine is stepped by hand, so no task is created
-    per frame. When a send has to wait, it is finished in a task and later frames queue up
-    to ``limit``; past that the socket is closed with 4008 so that the client resumes from
-    its last seq instead of lagging for ever. Under Daphne a send never waits: the bytes a
-    slow reader has not taken pile up in the server's transport instead, so that is bounded
-    too (``LIVE_SEND_BUFFER_BYTES``), with the same 4008.
-    While ``holding`` (between connect and the snapshot) live frames are kept aside with
-    their seq and released after the snapshot, skipping what the snapshot already covers.
-    """
-
-    __slots__ = (
-        "send",
-        "person_key",
-        "limit",
-        "queue",
-        "writing",
-        "closed",
-        "held",
-        "task",
-        "protocol",
-        "buffer_limit",
-        "close_code",
-    )
-
-    def __init__(self, send: Send, person_key: str, *, limit: int | None = None) -> None:
-        self.send = send
-        self.protocol = server_protocol(send)
-        self.person_key = person_key
-        self.limit = limit or conf.get("LIVE_SEND_QUEUE_FRAMES")
-        self.buffer_limit = conf.get("LIVE_SEND_BUFFER_BYTES")
-        # A list, not a deque: an empty deque costs 760 bytes per socket, and the queue is
-        # almost always empty (frames are written at once) and at most ``limit`` long.
-        self.queue: list = []
-        self.writing = False
-        self.closed = False
-        self.held: list[tuple[int, str]] | None = []
-        self.task: asyncio.Task | None = None
-        self.close_code = CLOSE_TOO_SLOW
-
-    def push_live(self, seq: int, text: str, prepared: "Prepared | None" = None) -> None:
-        if self.held is not None:
-            self.held.append((seq, text))
-            return
-        protocol = self.protocol
-        if (
-            prepared is not None
-            and protocol is not None
-            and not self.queue
-            and not self.writing
-            and not self.closed
-            and protocol.state == protocol.STATE_OPEN
-        ):
-            if self._behind():
-                self._give_up()
-                return
-            # Nothing queued before it, so order is kept: write the event's frame, framed
-            # once for every socket of the feed, straight to this socket.
-            write_frame(protocol.transport, prepared.frame(protocol))
-            return
-        self.push(text)
-
-    def release(self, covered_seq: int) -> None:
-        """Stop holding; send the held frames the snapshot or replay did not cover."""
-        held, self.held = self.held or [], None
-        for seq, text in held:
-            if seq > covered_seq:
-                self.push(text)
-
-    def push(self, text) -> None:
-        if self.closed:
-            return
-        if self._behind():
-            self._give_up()
-            return
-        self.queue.append(text)
-        if not self.writing:
-            self._pump()
-
-    def _behind(self) -> bool:
-        """Too many frames queued here, or too many bytes the server holds unsent."""
-        if len(self.queue) >= self.limit:
-            return True
-        return (
-            self.protocol is not None
-            and buffered_bytes(self.protocol.transport) > self.buffer_limit
-        )
-
-    def _give_up(self, code: int = CLOSE_TOO_SLOW) -> None:
-        """Too far behind (or see ``close``): nothing more but a close, 4008 unless said
-        otherwise, after which the client resumes from its last seq."""
-        if self.closed:
-            return
-        self.closed = True
-        self.close_code = code
-        if code == CLOSE_TOO_SLOW:
-            ops_metrics.socket_closed_behind()
-        self.queue.clear()
-        self.queue.append(_CLOSE)
-        if not self.writing:
-            self._pump()
-
-    def close(self, code: int) -> None:
-        """Close the socket after what is already queued is dropped; its client resumes."""
-        self._give_up(code)
-
-    def push_frame(self, frame: dict) -> None:
-        self.push(encode(frame))
-
-    def _message(self) -> dict:
-        text = self.queue.pop(0)
-        if text is _CLOSE:
-            self.queue.clear()
-            return {"type": "websocket.close", "code": self.close_code}
-        return {"type": "websocket.send", "text": text}
-
-    def _pump(self) -> None:
-        """Write queued frames now; hand over to a task at the first send that must wait."""
-        while self.queue:
-            sending = self.send(self._message())
-            try:
-                pending = sending.send(None)
-            except StopIteration:
-                continue
-            except Exception:  # the socket went away under us; its consumer cleans up
-                self.closed = True
-                self.queue.clear()
-                return
-            self.writing = True
-            self.task = asyncio.ensure_future(self._drain(_Continue(sending, pending)))
-            return
-
-    async def _drain(self, waiting: "_Continue") -> None:
-        try:
-            await waiting
-            while self.queue:
-                await self.send(self._message())
-        except Exception:  # as in _pump
-            self.closed = True
-            self.queue.clear()
-        finally:
-            self.writing = False
-
-
-class _Continue:
-    """Awaitable that carries on a coroutine already stepped once (it yielded ``pending``),
-    speaking the same protocol a Task uses with the coroutines it runs."""
-
-    __slots__ = ("coroutine", "pending")
-
-    def __init__(self, coroutine, pending) -> None:
-        self.coroutine, self.pending = coroutine, pending
-
-    def __await__(self):
-        coroutine, pending = self.coroutine, self.pending
-        while True:
-            try:
-                value = yield pending
-            except BaseException as error:  # cancellation reaches the inner send too
-                try:
-                    pending = coroutine.throw(error)
-                except StopIteration as stop:
-                    return stop.value
-                continue
-            try:
-                pending = coroutine.send(value)
-            except StopIteration as stop:
-                return stop.value
+__all__ = ["CLOSE_TOO_SLOW", "Feed", "Hub", "Outlet", "hub_get"]
 
 
 class Feed:
@@ -220,8 +49,10 @@ class Feed:
     events the channel layer lost (the pub/sub layer drops messages while Redis reconnects).
     """
 
-    def __init__(self, session_id: int, key: str) -> None:
+    def __init__(self, session_id: int, key: str, prepare=None) -> None:
         self.session_id = session_id
+        # The transport's shared form of an event's frame (Daphne: framed once), or None.
+        self.prepare = prepare or _no_prepare
         self.key = key
         self.group = groups.group_name(session_id, key)
         self.outlets: dict[Outlet, None] = {}
@@ -253,7 +84,7 @@ class Feed:
 
     def deliver(self, message: dict) -> None:
         seq, text = message["seq"], message["frame"]
-        prepared = Prepared(text)  # before noting the seq: if this fails, repair fetches it
+        prepared = self.prepare(text)  # before noting the seq: if this fails, repair fetches it
         if not self.note(seq):
             return
         ops_metrics.event_delivered(len(self.outlets), message.get("sent_at"))
@@ -281,9 +112,14 @@ class Feed:
             outlet.close(CLOSE_INTERNAL_ERROR)
 
 
+def _no_prepare(text: str) -> None:
+    return None
+
+
 class Hub:
-    def __init__(self, layer) -> None:
+    def __init__(self, layer, prepare=None) -> None:
         self.layer = layer
+        self.prepare = prepare
         self.feeds: dict[str, Feed] = {}
         self.locks: dict[str, asyncio.Lock] = collections.defaultdict(asyncio.Lock)
         self.presence: dict[int, int] = {}
@@ -296,7 +132,7 @@ class Hub:
         async with self.locks[group]:
             feed = self.feeds.get(group)
             if feed is None:
-                feed = Feed(session_id, key)
+                feed = Feed(session_id, key, self.prepare)
                 feed.channel = await self.layer.new_channel()
                 await self.layer.group_add(group, feed.channel)
                 feed.task = asyncio.create_task(self._read(feed))
@@ -370,15 +206,6 @@ class Hub:
             for outlet in feed.outlets
         ]
 
-    def outlets_of_person(self, person_key: str) -> list[Outlet]:
-        """Every local socket of one person (``u<user id>`` or ``d<device id>``), any room."""
-        return [
-            outlet
-            for feed in self.feeds.values()
-            for outlet in feed.outlets
-            if outlet.person_key == person_key
-        ]
-
     async def presence_tick(self) -> None:
         """Send each local room its presence count when it changed (one query per tick)."""
         from live.selectors import presence_counts
@@ -426,6 +253,19 @@ class Hub:
                 ops_metrics.feed_repaired()
                 self._deliver(feed, event_messages(event, agency_ids)[feed.key])
 
+    def close_person(self, person_key: str, code: int) -> int:
+        """Close every local socket of a person (``u<user id>`` or ``d<device id>``, any room)
+        with ``code``; how many there were."""
+        outlets = [
+            outlet
+            for feed in list(self.feeds.values())
+            for outlet in list(feed.outlets)
+            if outlet.person_key == person_key
+        ]
+        for outlet in outlets:
+            outlet.close(code)
+        return len(outlets)
+
     def reconnect_all(self) -> None:
         """Close every local socket with 1012: their clients reconnect and resume."""
         for feed in list(self.feeds.values()):
@@ -461,6 +301,8 @@ def hub_get() -> Hub:
     layer = get_channel_layer()
     hub = _hubs.get(loop)
     if hub is None or hub.layer is not layer:
-        hub = Hub(layer)
+        from live.transport import choice
+
+        hub = Hub(layer, choice.current().prepare)
         _hubs[loop] = hub
     return hub

@@ -21,6 +21,14 @@ from tests import factories
 ORIGIN = "http://localhost"
 
 
+def live_outlet(send, person_key: str, **kwargs):
+    """An outlet of the transport under test (LIVE_TRANSPORT): the Daphne fast path's steps
+    the send coroutine by hand, the portable one writes in a task."""
+    from live.transport import choice
+
+    return choice.current().OUTLET(send, person_key, **kwargs)
+
+
 def live_room_data() -> SimpleNamespace:
     """A published seminar with one pre-moderated session presented by agencies A and B, and
     a moderator, an organiser, a presenter for each agency and three vendors."""

@@ -7,7 +7,7 @@ from channels.db import database_sync_to_async
 
 from live.models import Attendance, LiveConnection, Question
 from live.services import room_device_join, room_invite_create
-from tests.live.live_helpers import live_room_data, live_socket
+from tests.live.live_helpers import live_outlet, live_room_data, live_socket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -213,7 +213,7 @@ async def test_frame_rate_limit_per_socket(room, settings):
 
 
 async def test_slow_client_is_closed_with_4008_when_its_queue_overflows(room):
-    from live.transport.hub import CLOSE_TOO_SLOW, Outlet
+    from live.transport.hub import CLOSE_TOO_SLOW
 
     sent = []
     blocker = asyncio.Event()
@@ -222,9 +222,11 @@ async def test_slow_client_is_closed_with_4008_when_its_queue_overflows(room):
         sent.append(message)
         await blocker.wait()
 
-    outlet = Outlet(slow_send, "u1", limit=3)
+    outlet = live_outlet(slow_send, "u1", limit=3)
     outlet.release(0)
-    for n in range(10):
+    outlet.push('{"n": 0}')
+    await asyncio.sleep(0)  # the first frame is being written (and waits) in every transport
+    for n in range(1, 10):
         outlet.push(f'{{"n": {n}}}')
     blocker.set()
     await asyncio.sleep(0.05)

@@ -11,6 +11,7 @@ from live import groups
 from live.transport import hub
 from live.transport.broadcast import MESSAGE_TYPE
 from live.transport.hub import Feed, Hub, Outlet
+from tests.live.live_helpers import live_outlet
 
 
 class BrokenOutlet(Outlet):
@@ -33,7 +34,9 @@ def _outlets(count: int, received: list, *, broken_at: int) -> list[Outlet]:
 
     outlets = []
     for n in range(count):
-        outlet = (BrokenOutlet if n == broken_at else Outlet)(sender(n), f"u{n}")
+        outlet = (
+            BrokenOutlet(sender(n), f"u{n}") if n == broken_at else live_outlet(sender(n), f"u{n}")
+        )
         outlet.release(0)
         outlets.append(outlet)
     return outlets

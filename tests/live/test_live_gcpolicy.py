@@ -5,6 +5,7 @@ import gc
 import pytest
 
 from live.transport import gcpolicy
+from tests.live.live_helpers import live_outlet
 
 
 @pytest.fixture
@@ -58,7 +59,7 @@ def test_a_small_process_is_not_collected_in_full_for_every_few_closes(calls):
 def test_the_hub_counts_closed_sockets_and_ticks_the_policy(settings):
     import asyncio
 
-    from live.transport.hub import Hub, Outlet
+    from live.transport.hub import Hub
 
     settings.LIVE_GC_FREEZE = True
 
@@ -80,7 +81,7 @@ def test_the_hub_counts_closed_sockets_and_ticks_the_policy(settings):
 
     async def run():
         hub = Hub(Layer())
-        outlets = [Outlet(send, f"u{n}") for n in range(3)]
+        outlets = [live_outlet(send, f"u{n}") for n in range(3)]
         for outlet in outlets:
             await hub.attach(1, "attendees", outlet)
         await hub.detach(1, "attendees", outlets[0])

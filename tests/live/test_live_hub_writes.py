@@ -11,8 +11,9 @@ import pytest
 from autobahn.twisted.websocket import WebSocketServerFactory, WebSocketServerProtocol
 from twisted.internet import tcp
 
-from live.transport.hub import CLOSE_TOO_SLOW, Outlet
-from live.transport.wire import Prepared, buffered_bytes, write_frame
+from live.transport.fastpath import DaphneOutlet as Outlet
+from live.transport.fastpath import Prepared, buffered_bytes, write_frame
+from live.transport.hub import CLOSE_TOO_SLOW
 
 
 class FakeReactor:

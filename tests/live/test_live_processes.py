@@ -24,8 +24,8 @@ from live.services import (
 )
 from live.transport import heartbeat
 from live.transport.heartbeat import Heartbeat
-from live.transport.hub import CLOSE_RECONNECT, Outlet
-from tests.live.live_helpers import live_room_data, live_socket, server_process
+from live.transport.hub import CLOSE_RECONNECT
+from tests.live.live_helpers import live_outlet, live_room_data, live_socket, server_process
 
 # The SET LOCAL that lets PostgreSQL commit a connection row without waiting for the disk.
 PG = 1 if connection.vendor == "postgresql" else 0
@@ -260,7 +260,7 @@ def test_outlet_close_sends_the_given_code_once():
         async def send(message):
             sent.append(message)
 
-        outlet = Outlet(send, "u1", limit=10)
+        outlet = live_outlet(send, "u1", limit=10)
         outlet.release(0)
         outlet.close(CLOSE_RECONNECT)
         outlet.close(CLOSE_RECONNECT)

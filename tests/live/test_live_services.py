@@ -23,8 +23,8 @@ from live.services import (
     room_token_verify,
 )
 from live.transport import broadcast
-from live.transport.hub import Feed, Hub, Outlet
-from tests.live.live_helpers import live_room_data, server_process
+from live.transport.hub import Feed, Hub
+from tests.live.live_helpers import live_outlet, live_room_data, server_process
 
 
 @pytest.fixture
@@ -126,7 +126,7 @@ def test_hub_writes_the_same_frame_object_to_every_local_socket_without_queries(
         async def send(message):
             received.append(message["text"])
 
-        outlets = [Outlet(send, f"u{n}") for n in range(1000)]
+        outlets = [live_outlet(send, f"u{n}") for n in range(1000)]
         feed = Feed(1, "attendees")
         for outlet in outlets:
             outlet.release(0)
@@ -155,7 +155,7 @@ def test_hub_subscribes_once_per_feed_and_unsubscribes_when_empty():
         async def send(message):
             pass
 
-        first, second = Outlet(send, "u1"), Outlet(send, "u2")
+        first, second = live_outlet(send, "u1"), live_outlet(send, "u2")
         group = groups.group_name(5, "attendees")
         await hub.attach(5, "attendees", first)
         await hub.attach(5, "attendees", second)
@@ -278,7 +278,7 @@ def test_feed_passes_out_of_order_events_once_and_remembers_gaps():
             received.append(message["text"])
 
         feed = Feed(1, "attendees")
-        outlet = Outlet(send, "u1")
+        outlet = live_outlet(send, "u1")
         outlet.release(0)
         feed.outlets[outlet] = None
         for seq in (1, 3, 2, 2, 3, 5):
@@ -297,7 +297,7 @@ def test_outlet_keeps_order_when_the_server_send_has_to_wait():
             await asyncio.sleep(0)  # a server applying back-pressure
             sent.append(message["text"])
 
-        outlet = Outlet(waiting_send, "u1", limit=100)
+        outlet = live_outlet(waiting_send, "u1", limit=100)
         outlet.release(0)
         for n in range(20):
             outlet.push(str(n))

@@ -60,12 +60,19 @@ def _start_daphne(port: int, log: Path) -> subprocess.Popen:
         )
 
 
+def _assert_transport(log: Path) -> None:
+    """The server runs the transport this suite run is for (LIVE_TRANSPORT, passed on)."""
+    wanted = "portable" if os.environ.get("LIVE_TRANSPORT") == "portable" else "daphne"
+    assert f"live transport: {wanted} " in log.read_text(errors="replace"), log.read_text()
+
+
 def _wait_listening(process: subprocess.Popen, port: int, log: Path) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"daphne on {port} exited:\n{log.read_text(errors='replace')}")
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
+            _assert_transport(log)
             return
         time.sleep(0.2)
     pytest.fail(f"daphne on {port} did not listen within 60 s:\n{log.read_text(errors='replace')}")

@@ -1,4 +1,5 @@
-"""The drain on SIGTERM (ops/serve.py, ops/drain.py) on a real server process."""
+"""The drain on SIGTERM (ops/serve.py, live/transport/server.py, ops/drain.py) on a real
+server process."""
 
 import asyncio
 import contextlib
@@ -22,7 +23,7 @@ pytestmark = [
 
 
 def test_daphne_internals_the_drain_relies_on_are_there():
-    """Fails by name when Daphne changes what ops/serve.py uses."""
+    """Fails by name when Daphne changes what live/transport/server.py uses."""
     import inspect
 
     from daphne.cli import CommandLineInterface
