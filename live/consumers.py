@@ -18,12 +18,13 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from live import conf, selectors, services
+from live import conf, groups, selectors
 from live.errors import LiveError
 from live.handlers import COMMANDS
 from live.models import Question
 from live.ratelimit import FrameBucket
 from live.rooms import Room, Viewer
+from live.services import attendance
 from live.transport import heartbeat
 from live.transport.hub import Outlet, hub_get
 from live.transport.threads import socket_work
@@ -59,20 +60,42 @@ def _language(scope: dict) -> str:
     return settings.LANGUAGE_CODE
 
 
-def _enter(session_id: int, user, query: dict, connection_id: uuid.UUID) -> tuple:
-    """Who the socket is, and its connection recorded (one database-thread hop)."""
-    room, viewer = selectors.room_enter(
+def _enter(
+    session_id: int, user, query: dict, connection_id: uuid.UUID, presence: int | None
+) -> tuple:
+    """Who the socket is, its connection noted (written in the next batch), and its
+    snapshot or replay when it already sits on its level's feed (one database-thread hop;
+    for a room token, one query, see ``selectors.room_join``)."""
+    room, viewer, state = selectors.room_join(
         session_id=session_id,
+        process_id=heartbeat.PROCESS_ID,
         user=user,
         token=query.get("token"),
         view=query.get("view"),
         agency=_int_or_none(query.get("agency")),
     )
-    heartbeat.ensure_fresh()  # a beat only when this process was idle
-    services.attendance_join(
-        room=room, viewer=viewer, connection_id=connection_id, process_id=heartbeat.PROCESS_ID
+    attendance.attendance_admit(
+        session_id=room.session_id,
+        user_id=viewer.user_id,
+        device_pk=viewer.device_pk,
+        connection_id=connection_id,
+        process_id=heartbeat.PROCESS_ID,
+        others=state["others_open"],
     )
-    return room, viewer, selectors.viewer_state(room=room, viewer=viewer)
+    frame = None
+    if viewer.token:  # attached to the attendees' feed before this read: see connect
+        frame = _sync_frame(room, viewer, state, _int_or_none(query.get("last_seq")), presence)
+    return room, viewer, state, frame
+
+
+def _sync_frame(room: Room, viewer: Viewer, state: dict, last_seq, presence) -> dict:
+    if last_seq is not None:
+        return selectors.room_events_since(
+            room=room, viewer=viewer, last_seq=last_seq, current=state["seq"]
+        )
+    if presence is None and attendance.pending(room.session_id):
+        attendance.attendance_flush()  # the first joins of a room here: count them too
+    return selectors.room_join_snapshot(room=room, viewer=viewer, state=state, presence=presence)
 
 
 def _hello(room: Room, viewer: Viewer, state: dict) -> dict:
@@ -128,30 +151,54 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         query = _query(self.scope)
         session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
         connection_id = uuid.uuid4()
+        # Accepted before any database work: Daphne drops a handshake that is not accepted
+        # within its websocket_connect_timeout (5 s), which a room filling at once reached.
+        # A refusal is a close code, as the protocol says, before any other frame.
+        await self.accept()
+        self.hub = hub_get()
+        self.outlet = Outlet(self.base_send, "")
+        early = None
+        if query.get("token"):
+            # A room token is always an attendee: sit on that feed first (live frames are
+            # held), so the one query of the join also reads the seq of its snapshot.
+            early = groups.level_key(groups.ATTENDEE, None)
+            await self.hub.attach(session_id, early, self.outlet)
         try:
             with translation.override(self.language):
-                room, viewer, state = await socket_work(_enter)(
-                    session_id, self.scope.get("user"), query, connection_id
+                room, viewer, state, frame = await socket_work(_enter)(
+                    session_id,
+                    self.scope.get("user"),
+                    query,
+                    connection_id,
+                    self.hub.presence.get(session_id),
                 )
         except LiveError as error:
-            await self.accept()
+            outlet, self.outlet = self.outlet, None
+            if early is not None:
+                outlet.closed = True
+                await self.hub.detach(session_id, early, outlet)
             await self.close(code=error.close_code or 4403)
             return
+        attendance.ensure_flusher()
         self.connection_id = connection_id
         self.room, self.viewer = room, viewer
+        self.outlet.person_key = viewer.person_key
         self.bucket = FrameBucket(conf.get("LIVE_FRAME_RATE"))
-        await self.accept()
-        self.outlet = Outlet(self.base_send, viewer.person_key)
-        self.hub = hub_get()
-        await self.hub.attach(room.session_id, viewer.level_key, self.outlet)
+        if early is None:
+            await self.hub.attach(room.session_id, viewer.level_key, self.outlet)
         self.outlet.push_frame(_hello(room, viewer, state))
-        await self._catch_up(_int_or_none(query.get("last_seq")))
+        if frame is None:
+            await self._catch_up(_int_or_none(query.get("last_seq")))
+        else:
+            self._synced(frame)
 
     async def _catch_up(self, last_seq: int | None) -> None:
         """Send a snapshot (or the missed events), holding live frames until it is out."""
         if self.outlet.held is None:
             self.outlet.held = []
         if last_seq is None:
+            if self.hub.presence.get(self.room.session_id) is None and attendance.pending():
+                await socket_work(attendance.attendance_flush)()  # count the first joins too
             frame = await socket_work(selectors.room_snapshot)(
                 room=self.room,
                 viewer=self.viewer,
@@ -163,20 +210,24 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             frame = await socket_work(selectors.room_events_since)(
                 room=self.room, viewer=self.viewer, last_seq=last_seq
             )
+        self._synced(frame)
+
+    def _synced(self, frame: dict) -> None:
         self.outlet.push_frame(frame)
         self.outlet.release(frame["seq"])
         self.hub.feed_synced(self.room.session_id, self.viewer.level_key, frame["seq"])
 
     async def disconnect(self, code: int) -> None:
-        if self.outlet is not None:
+        if self.outlet is not None and self.connection_id is not None:
             self.outlet.closed = True
             await self.hub.detach(self.room.session_id, self.viewer.level_key, self.outlet)
         if self.connection_id is not None:
-            await socket_work(services.attendance_leave)(connection_id=self.connection_id)
+            attendance.attendance_note_leave(connection_id=self.connection_id)
+            attendance.ensure_flusher()
             self.connection_id = None
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None):
-        if self.outlet is None:
+        if self.outlet is None or self.connection_id is None:
             return
         with translation.override(self.language):
             await self._receive(text_data if text_data is not None else bytes_data or b"")
