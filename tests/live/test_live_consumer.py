@@ -6,8 +6,8 @@ import pytest
 from channels.db import database_sync_to_async
 
 from live.models import Attendance, LiveConnection, Question
-from live.services.attendance import attendance_flush
 from live.services import room_device_join, room_invite_create
+from live.services.attendance import attendance_flush
 from tests.live.live_helpers import live_room_data, live_socket
 
 pytestmark = pytest.mark.django_db(transaction=True)
