@@ -74,7 +74,7 @@ def _enter(
         view=query.get("view"),
         agency=_int_or_none(query.get("agency")),
     )
-    attendance.attendance_admit(
+    number = attendance.attendance_admit(
         session_id=room.session_id,
         user_id=viewer.user_id,
         device_pk=viewer.device_pk,
@@ -84,17 +84,24 @@ def _enter(
     )
     frame = None
     if viewer.token:  # attached to the attendees' feed before this read: see connect
-        frame = _sync_frame(room, viewer, state, _int_or_none(query.get("last_seq")), presence)
+        last_seq = _int_or_none(query.get("last_seq"))
+        frame = _sync_frame(room, viewer, state, last_seq, presence, number)
     return room, viewer, state, frame
 
 
-def _sync_frame(room: Room, viewer: Viewer, state: dict, last_seq, presence) -> dict:
+def _sync_frame(room: Room, viewer: Viewer, state: dict, last_seq, presence, number) -> dict:
     if last_seq is not None:
         return selectors.room_events_since(
             room=room, viewer=viewer, last_seq=last_seq, current=state["seq"]
         )
-    if presence is None and attendance.pending(room.session_id):
-        attendance.attendance_flush()  # the first joins of a room here: count them too
+    if presence is None:  # the first joins of a room in this process: count them too
+        presence = attendance.presence_with(
+            session_id=room.session_id,
+            number=number,
+            count=lambda: selectors.presence_counts(session_ids=[room.session_id]).get(
+                room.session_id, 0
+            ),
+        )
     return selectors.room_join_snapshot(room=room, viewer=viewer, state=state, presence=presence)
 
 

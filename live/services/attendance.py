@@ -17,10 +17,12 @@ flush.
 
 import asyncio
 import collections
+import itertools
 import logging
 import threading
 import uuid
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -40,6 +42,7 @@ FLUSH_SECONDS = 0.5
 
 @dataclass(frozen=True, slots=True)
 class _Join:
+    number: int
     session_id: int
     person: tuple[str, int]  # ("user_id" | "device_id", pk)
     connection_id: uuid.UUID
@@ -49,12 +52,16 @@ class _Join:
 
 @dataclass(frozen=True, slots=True)
 class _Leave:
+    number: int
     connection_id: uuid.UUID
 
 
 _lock = threading.Lock()  # guards the notes below (socket threads and the loop note)
 _flushing = threading.Lock()  # one flush at a time, so notes are written in order
 _notes: list = []
+_numbers = itertools.count(1)  # every note's number, in the order noted
+_written = 0  # the number of the last note written
+_counted: dict[int, tuple[int, int]] = {}  # session id -> (_written when counted, presence)
 _open: collections.Counter = collections.Counter()  # (session id, person) -> local sockets
 _person_of: dict[uuid.UUID, tuple[int, tuple[str, int]]] = {}
 _flushers: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Task]" = (
@@ -80,10 +87,11 @@ def attendance_admit(
     connection_id: uuid.UUID,
     process_id: uuid.UUID,
     others: int,
-) -> None:
+) -> int:
     """Admit a socket that opened and note it (written at the next flush; no database work
     here), or refuse it with 4429 when the person already has the maximum of open sockets:
-    ``others`` in other live processes (read by the caller) plus this process's."""
+    ``others`` in other live processes (read by the caller) plus this process's. Returns
+    the note's number (see ``presence_with``)."""
     person = _person(user_id, device_pk)
     with _lock:
         if others + _open[(session_id, person)] >= conf.get("LIVE_MAX_CONNECTIONS_PER_PERSON"):
@@ -92,9 +100,11 @@ def attendance_admit(
                 _("You are already connected to this room in too many tabs or devices."),
                 close_code=4429,
             )
-        _notes.append(_Join(session_id, person, connection_id, process_id, timezone.now()))
+        number = next(_numbers)
+        _notes.append(_Join(number, session_id, person, connection_id, process_id, timezone.now()))
         _open[(session_id, person)] += 1
         _person_of[connection_id] = (session_id, person)
+    return number
 
 
 def attendance_note_leave(*, connection_id: uuid.UUID) -> None:
@@ -105,7 +115,7 @@ def attendance_note_leave(*, connection_id: uuid.UUID) -> None:
             _open[key] -= 1
             if _open[key] <= 0:
                 del _open[key]
-        _notes.append(_Leave(connection_id))
+        _notes.append(_Leave(next(_numbers), connection_id))
 
 
 def pending(session_id: int | None = None) -> int:
@@ -119,18 +129,39 @@ def pending(session_id: int | None = None) -> int:
 def attendance_flush() -> int:
     """Write every note so far (database thread); returns how many were written."""
     with _flushing:
-        with _lock:
-            notes = _notes[:]
-            del _notes[:]
-        if not notes:
-            return 0
-        try:
-            _write(notes)
-        except Exception:
-            # Not lost silently, and not retried forever: the sweep and the next connects
-            # put attendance right; the count of sockets in memory is unaffected.
-            logger.exception("live: writing %s attendance notes failed", len(notes))
-        return len(notes)
+        return _flush_locked()
+
+
+def _flush_locked() -> int:
+    global _written
+    with _lock:
+        notes = _notes[:]
+        del _notes[:]
+    if not notes:
+        return 0
+    try:
+        _write(notes)
+    except Exception:
+        # Not lost silently, and not retried forever: the sweep and the next connects
+        # put attendance right; the count of sockets in memory is unaffected.
+        logger.exception("live: writing %s attendance notes failed", len(notes))
+    _written = notes[-1].number
+    return len(notes)
+
+
+def presence_with(*, session_id: int, number: int, count: Callable[[], int]) -> int:
+    """The room's presence count with the join noted as ``number`` written (database thread):
+    for a process whose hub has no count of the room yet. Joiners that arrive together share
+    one flush and one ``count``: whoever holds the lock writes every note so far, and the
+    count it reads serves every joiner whose note it had written."""
+    with _flushing:
+        counted = _counted.get(session_id)
+        if counted is not None and counted[0] >= number:
+            return counted[1]
+        _flush_locked()
+        presence = count()
+        _counted[session_id] = (_written, presence)
+        return presence
 
 
 def _write(notes: list) -> None:
@@ -254,5 +285,6 @@ def attendance_forget() -> None:
     """Drop every note and count of this process (tests: between two tests' databases)."""
     with _lock:
         del _notes[:]
+        _counted.clear()
         _open.clear()
         _person_of.clear()
