@@ -146,3 +146,16 @@ def test_a_changed_session_is_seen_by_the_next_join(room_data):
         session_id=session.pk, process_id=uuid.uuid4(), token=token
     )
     assert room.title == "Renamed: selling to UNICEF"
+
+
+def test_a_signed_in_join_costs_its_role_reads_and_one_query(room_data):
+    session = room_data.session
+    selectors.room_join(session_id=session.pk, process_id=uuid.uuid4(), user=room_data.vendor2)
+    with CaptureQueriesContext(connection) as queries:
+        _room, viewer, state = selectors.room_join(
+            session_id=session.pk, process_id=uuid.uuid4(), user=room_data.vendor
+        )
+    # the session and its seminar, the seminar roles that decide the level, then the one
+    # query of the join (seq, mute, the person's other sockets, votes, own questions)
+    assert viewer.level == "attendee" and state["others_open"] == 0
+    assert len(queries) <= 4
