@@ -321,6 +321,15 @@ class LoadGen:
             "errors": dict(errors),
         }
 
+    def wait_synced(self, want: int, cap: float) -> dict:
+        """Poll until ``want`` clients have the room, or ``cap`` seconds passed."""
+        deadline = time.monotonic() + cap
+        while True:
+            state = self.synced()
+            if state["synced"] >= want or time.monotonic() > deadline:
+                return state
+            time.sleep(0.1)
+
     def worker_cpu(self) -> float:
         return sum(procs.cpu_seconds(p.pid) for p in self.procs)
 

@@ -23,16 +23,6 @@ from bench.loadgen import LoadGen
 CONNECT_BUDGET_S = 150.0
 
 
-def _wait_synced(load: LoadGen, want: int, cap: float) -> dict:
-    """Poll the workers until ``want`` clients have the room, or ``cap`` seconds passed."""
-    deadline = time.monotonic() + cap
-    while True:
-        state = load.synced()
-        if state["synced"] >= want or time.monotonic() > deadline:
-            return state
-        time.sleep(0.1)
-
-
 def _storm(config: Config, servers: list[procs.Server], n: int, cores: set[int]):
     """Connect N clients at once; returns (figures, the LoadGen, its publisher)."""
     target, publisher = config.prepare([s.port for s in servers], n)
@@ -40,7 +30,7 @@ def _storm(config: Config, servers: list[procs.Server], n: int, cores: set[int])
     cpu_before = {s.pid: procs.cpu_seconds(s.pid) for s in servers}
     started = time.time()
     connect = load.connect(CONNECT_BUDGET_S)
-    state = _wait_synced(load, n, CONNECT_BUDGET_S)
+    state = load.wait_synced(n, CONNECT_BUDGET_S)
     last = state["last"] or time.time()
     seconds = max(last - started, 1e-6)
     cpu = sum(procs.cpu_seconds(p) - b for p, b in cpu_before.items())
@@ -131,7 +121,7 @@ def resume_storm(
                 drain_idle=30.0,
             )
             timer.join(120)
-            state = _wait_synced(load, clients, CONNECT_BUDGET_S)
+            state = load.wait_synced(clients, CONNECT_BUDGET_S)
         finally:
             load.close()
     finally:
