@@ -57,7 +57,7 @@ class Key:
 
     purpose: Purpose
     subject: int | str
-    version: int
+    version: int | None  # None only from read_unversioned on a payload without one
     nonce: str
     expires_at: datetime
     data: dict = field(default_factory=dict)
@@ -118,6 +118,15 @@ def read(purpose: Purpose, token: str) -> Key:
     """The key a token carries if it is valid now for ``purpose``; raises KeyInvalidError,
     KeyExpiredError or KeyRevokedError otherwise. Spent single-use keys are returned (``is_spent``
     tells): a spent join link still opens its page. Writes nothing."""
+    key = read_unversioned(purpose, token)
+    check_version(key.version, _version(purpose, key.subject))
+    return key
+
+
+def read_unversioned(purpose: Purpose, token: str) -> Key:
+    """``read`` without its one query: every check but the version's. For a caller that reads
+    the version inside a larger query of its own (``version_query``) and then calls
+    ``check_version``; a key is valid only once both passed."""
     payload = _unsign(purpose, token)
     subject = payload["s"]
     # The signature checked the age; this bound (never earlier than the real end) dates the
@@ -130,15 +139,26 @@ def read(purpose: Purpose, token: str) -> Key:
         if ends_at <= timezone.now():
             raise KeyExpiredError
         expires_at = min(expires_at, ends_at)
-    if payload.get("v") != _version(purpose, subject):
-        raise KeyRevokedError
     nonce = payload.get("n", "")
     if purpose.single_use and not (isinstance(nonce, str) and nonce):
         raise KeyInvalidError
     data = payload.get("d")
     if not isinstance(data, dict):
         data = {}
-    return Key(purpose, subject, payload["v"], nonce, expires_at, data)
+    return Key(purpose, subject, payload.get("v"), nonce, expires_at, data)
+
+
+def version_query(purpose: Purpose, subject: int | str):
+    """The subject's current version as a one-row ``values("version")`` queryset, to read
+    inside a larger query (``Subquery``); no row means version 0."""
+    return KeyVersion.objects.filter(scope=_scope(purpose, subject)).values("version")[:1]
+
+
+def check_version(carried: int | None, current: int | None) -> None:
+    """KeyRevokedError unless a key's ``carried`` version is the subject's ``current`` one
+    (from ``version_query``: no row is 0)."""
+    if carried != (current or 0):
+        raise KeyRevokedError
 
 
 def is_spent(key: Key) -> bool:

@@ -186,8 +186,11 @@ class OpenIPSConfig(Config):
         infra.manage(["collectstatic", "--noinput"], self.env, cwd=self.root)
 
     def server_cmd(self, port: int) -> list[str]:
-        # As deploy/openips-web@.service runs it, minus --proxy-headers (no proxy here).
-        return [DAPHNE, "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"]
+        # As deploy/openips-web@.service runs it, minus --proxy-headers (no proxy here):
+        # a listen backlog of 1,024 (`-b/-p` leaves Twisted's 50, which resets a burst of
+        # handshakes: the join storm).
+        endpoint = f"tcp:port={port}:interface=127.0.0.1:backlog=1024"
+        return [DAPHNE, "-e", endpoint, "config.asgi:application"]
 
     @property
     def publisher_process(self) -> ProcessPublisher:

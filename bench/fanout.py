@@ -53,6 +53,9 @@ def run_n(
         load = LoadGen(target, n_clients, workers=workers_for(n_clients), cores=cores)
         try:
             connect = load.connect()
+            # A socket is accepted before its room is read: the ladder starts once every
+            # client has its snapshot, as it did when the handshake waited for the join.
+            connect["synced"] = load.wait_synced(n_clients, cap=150.0)["synced"]
             if connect["connected"] < n_clients:
                 # The server accepts connections more slowly than the budget allows (or
                 # refuses some): no ladder at this N; the step records why.

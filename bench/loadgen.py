@@ -29,10 +29,20 @@ from bench.targets import Target
 # of 50 (`-b/-p` gives no way to raise it), and a burst beyond it is reset: see BENCHMARKS.md.
 CONNECT_CONCURRENCY = int(os.environ.get("BENCH_CONNECT_CONCURRENCY", "20"))
 BUCKET = 1e-4  # histogram resolution: 0.1 ms
+SYNCS = ("snapshot", "replay")  # the frames after which an OpenIPS client has the room
 
 
 class ClientState:
-    __slots__ = ("cid", "port_index", "last_seq", "pending", "gap_since", "conn", "reconnects")
+    __slots__ = (
+        "cid",
+        "port_index",
+        "last_seq",
+        "pending",
+        "gap_since",
+        "conn",
+        "reconnects",
+        "synced_at",
+    )
 
     def __init__(self, cid: int, port_index: int) -> None:
         self.cid, self.port_index = cid, port_index
@@ -41,6 +51,9 @@ class ClientState:
         self.gap_since: float | None = None
         self.conn: wsclient.RawClient | None = None
         self.reconnects = 0
+        # time.time() when the current connection had the room (OpenIPS: its snapshot or
+        # replay arrived; others: the handshake completed); None while it has not.
+        self.synced_at: float | None = None
 
 
 class Worker:
@@ -68,6 +81,8 @@ class Worker:
             obj = orjson.loads(payload)
             if track is not None:
                 track(state, obj)
+                if state.synced_at is None and type(obj) is dict and obj.get("type") in SYNCS:
+                    state.synced_at = received
             for key in extract(obj):
                 index = keys.get(key)
                 if index is None:
@@ -91,6 +106,8 @@ class Worker:
                 on_lost=lambda client, s=state: self.on_lost(s, client),
                 local_host=f"127.0.0.{2 + state.cid % 16}",
             )
+        if target.kind != "openips":
+            state.synced_at = time.time()
         for frame in target.hello(state.last_seq):
             state.conn.send_text(frame)
 
@@ -98,6 +115,7 @@ class Worker:
         # Only an open connection that dropped is resumed here; a failed handshake is
         # retried by whoever was opening it (connect_all or reconnect).
         if not self.stopping and state.conn is client and client.is_open:
+            state.synced_at = None
             asyncio.get_running_loop().create_task(self.reconnect(state))
 
     async def reconnect(self, state: ClientState) -> None:
@@ -150,6 +168,17 @@ class Worker:
                     state.conn.send_text(openips_target.resume_frame(state.last_seq))
                     state.gap_since = time.monotonic()
                     self.gap_resumes += 1
+
+    def synced(self) -> dict:
+        """How many clients have the room now, and when the first and last of them got it."""
+        times = [s.synced_at for s in self.clients if s.synced_at is not None]
+        return {
+            "synced": len(times),
+            "first": min(times, default=None),
+            "last": max(times, default=None),
+            "reconnects": sum(s.reconnects for s in self.clients),
+            "errors": dict(self.errors),
+        }
 
     def reset(self) -> None:
         self.gap_resumes = 0
@@ -208,6 +237,8 @@ class Worker:
                 self.pipe.send(True)
             elif command == "count":
                 self.pipe.send(len(self.rec_time))
+            elif command == "synced":
+                self.pipe.send(self.synced())
             elif command == "stats":
                 self.pipe.send(self.stats(arg))
             elif command == "close":
@@ -273,6 +304,31 @@ class LoadGen:
             "retries": sum(r.get("retries", 0) for r in replies),
             "seconds": round(time.monotonic() - started, 2),
         }
+
+    def synced(self) -> dict:
+        """Clients that have the room now (all workers), and the first and last time one got it."""
+        replies = self.ask("synced")
+        firsts = [r["first"] for r in replies if r["first"] is not None]
+        lasts = [r["last"] for r in replies if r["last"] is not None]
+        errors: Counter = Counter()
+        for reply in replies:
+            errors.update(reply["errors"])
+        return {
+            "synced": sum(r["synced"] for r in replies),
+            "first": min(firsts, default=None),
+            "last": max(lasts, default=None),
+            "reconnects": sum(r["reconnects"] for r in replies),
+            "errors": dict(errors),
+        }
+
+    def wait_synced(self, want: int, cap: float) -> dict:
+        """Poll until ``want`` clients have the room, or ``cap`` seconds passed."""
+        deadline = time.monotonic() + cap
+        while True:
+            state = self.synced()
+            if state["synced"] >= want or time.monotonic() > deadline:
+                return state
+            time.sleep(0.1)
 
     def worker_cpu(self) -> float:
         return sum(procs.cpu_seconds(p.pid) for p in self.procs)

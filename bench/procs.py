@@ -34,10 +34,28 @@ def raise_nofile(wanted: int = 65536) -> int:
     return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
+# Servers listen on ports from this range, below Linux's ephemeral range (32768-60999):
+# a port the kernel hands out could, once a server stops, be taken by an outgoing
+# connection (a pooled PostgreSQL connection of the other server) before the server comes
+# back on it ("Address already in use" in the resume storm). BENCH_PORT_RANGE=LOW-HIGH.
+PORT_RANGE = tuple(int(p) for p in os.environ.get("BENCH_PORT_RANGE", "20000-32000").split("-"))
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A port in PORT_RANGE that nothing listens on now (random start, bounded scan)."""
+    import random
+
+    low, high = PORT_RANGE
+    start = random.randint(low, high)
+    for offset in range(high - low + 1):
+        port = low + (start - low + offset) % (high - low + 1)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {low}-{high} (BENCH_PORT_RANGE)")
 
 
 def cpu_plan() -> dict[str, set[int]]:

@@ -241,6 +241,66 @@ def targets_section(results: dict) -> list[str]:
     return ["### Targets (this run)", "", *_table(["target", "measured", ""], rows)]
 
 
+def storm_sections(results: dict) -> list[str]:
+    """Join storm (beside the floor's handshake rate) and resume storm."""
+    out: list[str] = []
+    transport = results.get("live_transport", "auto (unset)")
+    joins = results.get("join_storm")
+    if joins:
+        out += [f"### Join storm (two OpenIPS processes, LIVE_TRANSPORT={transport})", ""]
+        if isinstance(joins, dict) and "error" in joins:
+            out.append(f"Failed: `{joins['error'].splitlines()[0]}`")
+        else:
+            rows = []
+            for row in joins:
+                floor, ours = row.get("floor", {}), row["openips"]
+                rows.append(
+                    [
+                        f"{row['clients']:,}",
+                        f"{floor.get('joins_per_s', '-')}/s in "
+                        f"{floor.get('seconds_to_last', '-')} s",
+                        f"{ours['joined']:,}",
+                        f"{ours['failed']}",
+                        f"{ours['joins_per_s']}/s",
+                        f"{ours['seconds_to_last']} s",
+                        f"{ours.get('vs_floor', '-')}",
+                        f"{ours['handshake_retries']}",
+                        " ".join(ours["loadavg"]),
+                    ]
+                )
+            out += _table(
+                [
+                    "N",
+                    "floor handshakes",
+                    "joined",
+                    "failed",
+                    "joins/s",
+                    "last snapshot after",
+                    "÷ floor",
+                    "retries",
+                    "load avg",
+                ],
+                rows,
+            )
+        out.append("")
+    resume = results.get("resume_storm")
+    if resume:
+        out += ["### Resume storm (one of two processes restarted)", ""]
+        if "error" in resume:
+            out.append(f"Failed: `{resume['error'].splitlines()[0]}`")
+        else:
+            out.append(
+                f"{resume['clients']:,} clients on two processes, {resume['rate']:g} events/s; "
+                f"process 1 stopped (SIGTERM) and started again (down "
+                f"{resume['seconds_down']} s). {resume['reconnects']:,} reconnects; "
+                f"{resume['resumed']:,} of {resume['clients']:,} resumed, the last "
+                f"{resume['seconds_to_all_resumed']} s after the stop began; **lost "
+                f"{resume['lost']}**; load average {' '.join(resume['loadavg'])}."
+            )
+        out.append("")
+    return out
+
+
 def other_sections(results: dict) -> list[str]:
     out: list[str] = []
     restart = results.get("restart")
@@ -355,7 +415,7 @@ def render(results: dict) -> str:
         "![p99 latency against deliveries/s](bench/latency.svg)",
         "",
     ]
-    for part in (targets_section, fanout_section, spread_section, other_sections):
+    for part in (targets_section, fanout_section, spread_section, storm_sections, other_sections):
         lines += part(results) + [""]
     lines.append(END)
     return "\n".join(lines) + "\n"

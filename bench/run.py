@@ -20,7 +20,7 @@ import traceback
 from datetime import UTC, datetime
 from importlib.metadata import version
 
-from bench import exports, fanout, infra, procs, report, scenarios
+from bench import exports, fanout, infra, procs, report, scenarios, storms
 from bench.configs import FloorConfig, NaiveConfig, OpenIPSConfig, base_env
 
 RESULTS = procs.ROOT / "bench" / "results"
@@ -35,6 +35,8 @@ PLANS = {
         "idle_clients": 10000,
         "http_seconds": 6.0,
         "export_rows": [10_000, 100_000],
+        "join_storm": [5000, 10000],
+        "resume_storm": 10000,
     },
     "quick": {
         "clients": [500, 1000],
@@ -45,9 +47,11 @@ PLANS = {
         "idle_clients": 1000,
         "http_seconds": 3.0,
         "export_rows": [2_000, 20_000],
+        "join_storm": [1000, 2000],
+        "resume_storm": 2000,
     },
 }
-SECTIONS = ["fanout", "spread", "restart", "idle", "http", "exports"]
+SECTIONS = ["fanout", "spread", "restart", "joinstorm", "resumestorm", "idle", "http", "exports"]
 
 
 def versions() -> dict:
@@ -110,6 +114,8 @@ def run(plan_name: str, only: list[str], sections: list[str]) -> dict:
             "nofile": nofile,
         },
         "p99_limit_ms": fanout.P99_LIMIT_MS,
+        # The OpenIPS processes' transport (issue 11): passed through to them unchanged.
+        "live_transport": os.environ.get("LIVE_TRANSPORT", "auto (unset)"),
     }
     tree, commit = infra.snapshot(work / "tree")
     results["openips_commit"] = commit
@@ -211,6 +217,20 @@ def run_sections(results, plan, sections, configs, by_name, cores, work) -> None
             "restart",
             lambda: scenarios.restart_mid_run(openips, cores=cores["load"], **plan["restart"]),
         )
+    if openips is not None and "joinstorm" in sections:
+        section(
+            results,
+            "join_storm",
+            lambda: storms.join_storm(
+                openips, by_name.get("floor"), clients=plan["join_storm"], cores=cores["load"]
+            ),
+        )
+    if openips is not None and "resumestorm" in sections:
+        section(
+            results,
+            "resume_storm",
+            lambda: storms.resume_storm(openips, clients=plan["resume_storm"], cores=cores["load"]),
+        )
     if "idle" in sections:
         section(
             results,
@@ -252,16 +272,24 @@ def main() -> None:
     parser.add_argument("--no-report", action="store_true", help="do not touch BENCHMARKS.md")
     parser.add_argument("--clients", help="override the plan's room sizes, e.g. 1000,2500")
     parser.add_argument(
+        "--storm-clients", help="override the join storm's sizes (the resume storm takes the last)"
+    )
+    parser.add_argument(
+        "--transport",
         "--live-transport",
-        choices=("auto", "portable", "daphne"),
-        help="LIVE_TRANSPORT of the OpenIPS server processes (default: the environment's)",
+        dest="transport",
+        choices=["auto", "portable", "daphne"],
+        help="LIVE_TRANSPORT of the OpenIPS processes (default: the environment's)",
     )
     args = parser.parse_args()
-    if args.live_transport:
-        os.environ["LIVE_TRANSPORT"] = args.live_transport  # every target's env copies it
+    if args.transport:
+        os.environ["LIVE_TRANSPORT"] = args.transport
     plan = "quick" if os.environ.get("BENCH_QUICK") == "1" else "full"
     if args.clients:
         PLANS[plan]["clients"] = [int(n) for n in args.clients.split(",")]
+    if args.storm_clients:
+        PLANS[plan]["join_storm"] = [int(n) for n in args.storm_clients.split(",")]
+        PLANS[plan]["resume_storm"] = PLANS[plan]["join_storm"][-1]
     started = time.monotonic()
     results = run(plan, args.only.split(","), args.sections.split(","))
     results["total_seconds"] = round(time.monotonic() - started, 1)

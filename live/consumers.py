@@ -16,12 +16,13 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from live import conf, selectors, services, transport
+from live import conf, groups, selectors, transport
 from live.errors import LiveError
 from live.handlers import COMMANDS
 from live.models import Question
 from live.ratelimit import FrameBucket
 from live.rooms import Room, Viewer
+from live.services import attendance
 from ops import metrics as ops_metrics
 
 logger = logging.getLogger(__name__)
@@ -55,20 +56,49 @@ def _language(scope: dict) -> str:
     return settings.LANGUAGE_CODE
 
 
-def _enter(session_id: int, user, query: dict, connection_id: uuid.UUID) -> tuple:
-    """Who the socket is, and its connection recorded (one database-thread hop)."""
-    room, viewer = selectors.room_enter(
+def _enter(
+    session_id: int, user, query: dict, connection_id: uuid.UUID, presence: int | None
+) -> tuple:
+    """Who the socket is, its connection noted (written in the next batch), and its
+    snapshot or replay when it already sits on its level's feed (one database-thread hop;
+    for a room token, one query, see ``selectors.room_join``)."""
+    room, viewer, state = selectors.room_join(
         session_id=session_id,
+        process_id=transport.process_id(),
         user=user,
         token=query.get("token"),
         view=query.get("view"),
         agency=_int_or_none(query.get("agency")),
     )
-    transport.beat_if_idle()  # a beat only when this process was idle
-    services.attendance_join(
-        room=room, viewer=viewer, connection_id=connection_id, process_id=transport.process_id()
+    number = attendance.attendance_admit(
+        session_id=room.session_id,
+        user_id=viewer.user_id,
+        device_pk=viewer.device_pk,
+        connection_id=connection_id,
+        process_id=transport.process_id(),
+        others=state["others_open"],
     )
-    return room, viewer, selectors.viewer_state(room=room, viewer=viewer)
+    frame = None
+    if viewer.token:  # attached to the attendees' feed before this read: see connect
+        last_seq = _int_or_none(query.get("last_seq"))
+        frame = _sync_frame(room, viewer, state, last_seq, presence, number)
+    return room, viewer, state, frame
+
+
+def _sync_frame(room: Room, viewer: Viewer, state: dict, last_seq, presence, number) -> dict:
+    if last_seq is not None:
+        return selectors.room_events_since(
+            room=room, viewer=viewer, last_seq=last_seq, current=state["seq"]
+        )
+    if presence is None:  # the first joins of a room in this process: count them too
+        presence = attendance.presence_with(
+            session_id=room.session_id,
+            number=number,
+            count=lambda: selectors.presence_counts(session_ids=[room.session_id]).get(
+                room.session_id, 0
+            ),
+        )
+    return selectors.room_join_snapshot(room=room, viewer=viewer, state=state, presence=presence)
 
 
 def _hello(room: Room, viewer: Viewer, state: dict) -> dict:
@@ -115,32 +145,56 @@ class LiveRoomConsumer(transport.SocketConsumer):
         connection_id = uuid.uuid4()
         # Listen for role changes before the level is read, so none committed after is missed.
         self.listening = await transport.listen()
+        # Accepted before any database work: Daphne drops a handshake that is not accepted
+        # within its websocket_connect_timeout (5 s), which a room filling at once reached.
+        # A refusal is a close code, as the protocol says, before any other frame.
+        await self.accept()
+        self.outlet = transport.outlet(self, "")
+        early = None
+        if query.get("token"):
+            # A room token is always an attendee: sit on that feed first (live frames are
+            # held), so the one query of the join also reads the seq of its snapshot.
+            early = groups.level_key(groups.ATTENDEE, None)
+            await transport.attach(session_id, early, self.outlet)
         try:
             with translation.override(self.language):
-                room, viewer, state = await transport.socket_work(_enter)(
-                    session_id, self.scope.get("user"), query, connection_id
+                room, viewer, state, frame = await transport.socket_work(_enter)(
+                    session_id,
+                    self.scope.get("user"),
+                    query,
+                    connection_id,
+                    transport.presence(session_id),
                 )
         except LiveError as error:
-            await self.accept()
+            outlet, self.outlet = self.outlet, None
+            if early is not None:
+                await transport.detach(session_id, early, outlet)
             await self.close(code=error.close_code or 4403)
             return
+        attendance.ensure_flusher()
         self.connection_id = connection_id
         self.room, self.viewer = room, viewer
+        self.outlet.person_key = viewer.person_key
         self.bucket = FrameBucket(conf.get("LIVE_FRAME_RATE"))
-        await self.accept()
-        self.outlet = transport.outlet(self, viewer.person_key)
-        await transport.attach(room.session_id, viewer.level_key, self.outlet)
+        if early is None:
+            await transport.attach(room.session_id, viewer.level_key, self.outlet)
         ops_metrics.socket_opened(viewer.level_key)
         changed = transport.closed_since(self.listening, viewer.person_key)
         if changed is not None:  # roles changed while the level was being read
             self.outlet.close(changed)
         transport.deliver(self.outlet, _hello(room, viewer, state))
-        await self._catch_up(_int_or_none(query.get("last_seq")))
+        if frame is None:
+            await self._catch_up(_int_or_none(query.get("last_seq")))
+        else:
+            self._synced(frame)
 
     async def _catch_up(self, last_seq: int | None) -> None:
         """Send a snapshot (or the missed events), holding live frames until it is out."""
         transport.hold(self.outlet)
         if last_seq is None:
+            if transport.presence(self.room.session_id) is None and attendance.pending():
+                # count the first joins too
+                await transport.socket_work(attendance.attendance_flush)()
             frame = await transport.socket_work(selectors.room_snapshot)(
                 room=self.room,
                 viewer=self.viewer,
@@ -152,23 +206,27 @@ class LiveRoomConsumer(transport.SocketConsumer):
             frame = await transport.socket_work(selectors.room_events_since)(
                 room=self.room, viewer=self.viewer, last_seq=last_seq
             )
+        self._synced(frame)
+
+    def _synced(self, frame: dict) -> None:
         transport.deliver(self.outlet, frame)
         transport.release(self.outlet, frame["seq"])
         transport.synced(self.room.session_id, self.viewer.level_key, frame["seq"])
 
     async def disconnect(self, code: int) -> None:
-        if self.outlet is not None:
+        if self.outlet is not None and self.connection_id is not None:
             ops_metrics.socket_closed(self.viewer.level_key)
             await transport.detach(self.room.session_id, self.viewer.level_key, self.outlet)
         if self.connection_id is not None:
-            await transport.socket_work(services.attendance_leave)(connection_id=self.connection_id)
+            attendance.attendance_note_leave(connection_id=self.connection_id)
+            attendance.ensure_flusher()
             self.connection_id = None
         if self.listening is not None:
             await transport.unlisten(self.listening)
             self.listening = None
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None):
-        if self.outlet is None:
+        if self.outlet is None or self.connection_id is None:
             return
         with translation.override(self.language):
             await self._receive(text_data if text_data is not None else bytes_data or b"")

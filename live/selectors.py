@@ -1,20 +1,38 @@
 """Reads of the live room: who a socket is, and the room as that viewer may see it."""
 
+import collections
+import threading
 import time
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from live import conf, groups, permissions
 from live.errors import LiveError
-from live.models import Attendance, Question, RoomEvent, RoomMute, RoomSequence, Vote
+from live.models import (
+    Attendance,
+    LiveConnection,
+    Question,
+    RoomDevice,
+    RoomEvent,
+    RoomMute,
+    RoomSequence,
+    Vote,
+)
 from live.payloads import event_for, person_name, question_payload
 from live.rooms import Room, Viewer
-from live.services.tokens import room_token_verify
-from seminars.models import Session
+from live.services.presence import connections_alive
+from live.services.tokens import (
+    room_token_check,
+    room_token_claim,
+    room_token_verify,
+    room_token_version_query,
+)
+from seminars.models import Organization, Session
 
 # Rooms by (session id, its updated_at): every socket of a room shares one Room, built with
 # one query for its agencies. Agencies are a many-to-many that does not touch updated_at, so
@@ -24,27 +42,51 @@ _rooms: dict[int, tuple[tuple, float, Room]] = {}
 
 
 def _room(session: Session) -> Room:
-    version = (session.updated_at, session.title, session.language)
+    return _room_of(
+        session.pk,
+        {
+            "seminar_id": session.seminar_id,
+            "title": session.title,
+            "language": session.language,
+            "starts_at": session.starts_at,
+            "ends_at": session.ends_at,
+            "updated_at": session.updated_at,
+        },
+    )
+
+
+def _room_of(session_id: int, row: dict) -> Room:
+    """The process's Room for a session row just read: a cache hit while the row's version
+    (updated_at, title, language) is unchanged and the entry is younger than
+    ROOM_CACHE_SECONDS; otherwise rebuilt with one query for its agencies."""
+    version = (row["updated_at"], row["title"], row["language"])
     now = time.monotonic()
-    cached = _rooms.get(session.pk)
+    cached = _rooms.get(session_id)
     if cached is not None and cached[0] == version and now - cached[1] < ROOM_CACHE_SECONDS:
         return cached[2]
     agencies: tuple[dict[str, Any], ...] = tuple(
         {"id": a.pk, "acronym": a.acronym, "name": a.name}
-        for a in session.agencies.order_by("acronym", "name", "pk")
+        for a in Organization.objects.filter(presented_sessions=session_id).order_by(
+            "acronym", "name", "pk"
+        )
     )
     room = Room(
-        session_id=session.pk,
-        seminar_id=session.seminar_id,
-        title=session.title,
-        language=session.language,
-        starts_at=session.starts_at,
-        ends_at=session.ends_at,
+        session_id=session_id,
+        seminar_id=row["seminar_id"],
+        title=row["title"],
+        language=row["language"],
+        starts_at=row["starts_at"],
+        ends_at=row["ends_at"],
         agencies=agencies,
         agency_map={a["id"]: a for a in agencies},
     )
-    _rooms[session.pk] = (version, now, room)
+    _rooms[session_id] = (version, now, room)
     return room
+
+
+def room_forget(*, session_id: int) -> None:
+    """Drop this process's Room of a session (its agencies changed); see live/cache.py."""
+    _rooms.pop(session_id, None)
 
 
 def room_load(*, session_id: int) -> Room:
@@ -91,6 +133,113 @@ def room_enter(
         agency_id=agency_id,
     )
     return room, viewer
+
+
+_ROOM_FIELDS = ("seminar_id", "title", "language", "starts_at", "ends_at", "updated_at")
+
+
+def _entry_state(session_id: int, person_key: str, person: dict, process_id, extra: dict):
+    """The one query of a join: the session's row, the room's seq and Q&A mode, and what is
+    the person's there (muted, other processes' open sockets, votes, own hidden questions).
+    ``person``: the person as Attendance/Vote/Question filters name them."""
+    now = timezone.now()
+    attendance = {f"attendance__{k}": v for k, v in person["attendance"].items()}
+    others = connections_alive(
+        LiveConnection.objects.filter(attendance__session_id=OuterRef("pk"), **attendance).exclude(
+            process_id=process_id
+        ),
+        now,
+    )
+    return (
+        Session.objects.filter(pk=session_id)
+        .annotate(
+            muted=Exists(RoomMute.objects.filter(session_id=OuterRef("pk"), person_key=person_key)),
+            seq=Coalesce(
+                Subquery(
+                    RoomSequence.objects.filter(session_id=OuterRef("pk")).values("last_seq")[:1]
+                ),
+                0,
+            ),
+            others_open=Coalesce(
+                Subquery(
+                    others.order_by()
+                    .values("attendance__session_id")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1]
+                ),
+                0,
+            ),
+            has_votes=Exists(
+                Vote.objects.filter(question__session_id=OuterRef("pk"), **person["vote"])
+            ),
+            own_hidden=Exists(
+                Question.objects.filter(
+                    session_id=OuterRef("pk"), merged_into__isnull=True, **person["question"]
+                ).exclude(state__in=Question.PUBLIC_STATES)
+            ),
+            **extra,
+        )
+        .values(
+            *_ROOM_FIELDS,
+            "qa_moderated",
+            "muted",
+            "seq",
+            "others_open",
+            "has_votes",
+            "own_hidden",
+            *extra,
+        )  # fmt: skip
+        .first()
+    )
+
+
+def room_join(
+    *,
+    session_id: int,
+    process_id,
+    user=None,
+    token: str | None = None,
+    view: str | None = None,
+    agency: int | None = None,
+) -> tuple[Room, Viewer, dict]:
+    """``room_enter`` and ``viewer_state`` for a socket that opens, plus what joining and its
+    snapshot need (``others_open``, ``has_votes``, ``own_hidden``, ``seq``).
+
+    A room token costs one query (the Room is cached per process, validated by that
+    query's row); a signed-in person, the role reads of ``room_enter`` and then one."""
+    if not token:
+        room, viewer = room_enter(
+            session_id=session_id, user=user, token=None, view=view, agency=agency
+        )
+        person = {
+            "attendance": {"user_id": viewer.user_id},
+            "vote": {"voter_id": viewer.user_id},
+            "question": {"author_id": viewer.user_id},
+        }
+        state = _entry_state(session_id, viewer.person_key, person, process_id, {})
+        return room, viewer, state
+    claim = room_token_claim(token=token, session_id=session_id)
+    device_id = claim.get("d")
+    device = {"session_id": session_id, "device_id": device_id}
+    person = {
+        "attendance": {f"device__{k}": v for k, v in device.items()},
+        "vote": {f"device__{k}": v for k, v in device.items()},
+        "question": {f"author_device__{k}": v for k, v in device.items()},
+    }
+    extra = {
+        "device_pk": Subquery(RoomDevice.objects.filter(**device).values("pk")[:1]),
+        "token_version": Subquery(room_token_version_query(session_id=session_id)),
+    }
+    state = _entry_state(session_id, f"d{device_id}", person, process_id, extra)
+    if state is None:
+        raise LiveError("not_found", _("There is no such session."), close_code=4404)
+    room_token_check(claim=claim, version=state["token_version"], device_pk=state["device_pk"])
+    room = _room_of(session_id, state)
+    viewer = Viewer(
+        level=groups.ATTENDEE, person_key=f"d{device_id}", name="", device_pk=state["device_pk"],
+        token=True,
+    )  # fmt: skip
+    return room, viewer, state
 
 
 def viewer_state(*, room: Room, viewer: Viewer) -> dict:
@@ -169,11 +318,90 @@ def room_snapshot(*, room: Room, viewer: Viewer, presence: int | None = None) ->
     return {"type": "snapshot", **state, "questions": questions, "presence": presence}
 
 
-def room_events_since(*, room: Room, viewer: Viewer, last_seq: int) -> dict:
+# The questions of a room as one level sees them, as of a seq, shared by every socket of
+# that level that joins at that seq: (session id, level key) -> (seq, room, [(question,
+# payload without per-person parts)]). One entry per level; a new seq replaces it.
+_level_snapshots: dict[tuple[int, str], tuple[int, Room, list]] = {}
+_level_locks: collections.defaultdict = collections.defaultdict(threading.Lock)
+
+
+def _level_questions(room: Room, viewer: Viewer, seq: int) -> list:
+    key = (room.session_id, viewer.level_key)
+    cached = _level_snapshots.get(key)
+    if cached is not None and cached[0] == seq and cached[1] is room:
+        return cached[2]
+    with _level_locks[key]:  # the joiners of one level and seq wait for one build
+        cached = _level_snapshots.get(key)
+        if cached is not None and cached[0] == seq and cached[1] is room:
+            return cached[2]
+        questions = Question.objects.filter(
+            session_id=room.session_id, merged_into__isnull=True
+        ).select_related("author", "author_device")
+        if not viewer.is_moderator:
+            visible = Q(state__in=Question.PUBLIC_STATES)
+            if viewer.level == groups.AGENCY:
+                visible |= Q(addressed_agency_id=viewer.agency_id)
+            questions = questions.filter(visible)
+        items = [
+            (q, question_payload(q, room, reveal=viewer.sees_in_full(q.addressed_agency_id)))
+            for q in questions.order_by("created_at", "pk")
+        ]
+        _level_snapshots[key] = (seq, room, items)
+        return items
+
+
+def room_join_snapshot(*, room: Room, viewer: Viewer, state: dict, presence: int | None) -> dict:
+    """``room_snapshot`` for a socket that just joined with ``room_join``'s ``state``: the
+    level's questions as of ``state["seq"]`` shared with the other joiners of that level
+    (built once, one query), the person's own parts added: ``mine`` and ``voted`` from
+    memory, and a query each only for a person who has voted or has questions of their own
+    the level does not see."""
+    items = _level_questions(room, viewer, state["seq"])
+    if state["own_hidden"]:
+        seen = {q.pk for q, _payload in items}
+        own = Q(author_device_id=viewer.device_pk) if viewer.token else Q(author_id=viewer.user_id)
+        extra = (
+            Question.objects.filter(own, session_id=room.session_id, merged_into__isnull=True)
+            .exclude(pk__in=seen)
+            .select_related("author", "author_device")
+        )
+        mine_hidden = [(q, None) for q in extra]
+        items = sorted([*items, *mine_hidden], key=lambda item: (item[0].created_at, item[0].pk))
+    voted = _voted_ids(room, viewer) if state["has_votes"] else set()
+    questions = []
+    for question, shared in items:
+        mine = bool(question.author_key) and question.author_key == viewer.person_key
+        if shared is None or (mine and not viewer.sees_in_full(question.addressed_agency_id)):
+            payload = question_payload(question, room, reveal=True)  # the person's own
+        else:
+            payload = dict(shared)
+        payload["mine"] = mine
+        payload["voted"] = question.pk in voted
+        questions.append(payload)
+    if presence is None:
+        presence = presence_counts(session_ids=[room.session_id]).get(room.session_id, 0)
+    return {
+        "type": "snapshot",
+        "muted": state["muted"],
+        "qa_moderated": state["qa_moderated"],
+        "seq": state["seq"],
+        "questions": questions,
+        "presence": presence,
+    }
+
+
+def room_events_since(
+    *, room: Room, viewer: Viewer, last_seq: int, current: int | None = None
+) -> dict:
     """The events a viewer missed after ``last_seq``, as ``replay``; a ``snapshot`` when they
-    are too many, no longer kept, or ``last_seq`` is from the future."""
+    are too many, no longer kept, or ``last_seq`` is from the future. ``current``: the room's
+    last seq when the caller just read it (a resume then costs one query, none when nothing
+    was missed)."""
     limit = conf.get("LIVE_REPLAY_MAX_EVENTS")
-    current = room_last_seq(session_id=room.session_id)
+    if current is None:
+        current = room_last_seq(session_id=room.session_id)
+    if last_seq == current:
+        return {"type": "replay", "from_seq": last_seq, "seq": last_seq, "events": []}
     if last_seq < 0 or last_seq > current or current - last_seq > limit:
         return room_snapshot(room=room, viewer=viewer)
     events = list(

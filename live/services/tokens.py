@@ -17,9 +17,9 @@ from live.models import RoomDevice
 from seminars.models import Session
 
 
-def _load(value: str, *, purpose: purposes.Purpose) -> dict:
+def _load(value: str, *, purpose: purposes.Purpose, read=tokens.read) -> dict:
     try:
-        key = tokens.read(purpose, value)
+        key = read(purpose, value)
     except (tokens.KeyExpiredError, tokens.KeyRevokedError) as error:
         raise LiveError(
             "token_expired",
@@ -34,7 +34,40 @@ def _load(value: str, *, purpose: purposes.Purpose) -> dict:
         ) from error
     if not isinstance(key.subject, int):
         raise LiveError("token_invalid", _("This room code is not valid."), close_code=4401)
-    return {"s": key.subject, **key.data}
+    return {"s": key.subject, "v": key.version, **key.data}
+
+
+def room_token_claim(*, token: str, session_id: int) -> dict:
+    """What a room token says (``s`` session, ``d`` device, ``v`` version), checked except
+    for its version and its device, which the caller reads in its own one query and checks
+    with ``room_token_check``. Reads nothing."""
+    data = _load(token, purpose=purposes.ROOM_TOKEN, read=tokens.read_unversioned)
+    if data["s"] != session_id:
+        raise LiveError(
+            "token_scope",
+            _("This room code is for another session."),
+            close_code=4401,
+        )
+    return data
+
+
+def room_token_version_query(*, session_id: int):
+    """The current version of the session's room tokens, for a ``Subquery``."""
+    return tokens.version_query(purposes.ROOM_TOKEN, session_id)
+
+
+def room_token_check(*, claim: dict, version: int | None, device_pk: int | None) -> None:
+    """The rest of ``room_token_verify`` for a ``room_token_claim``: not revoked, device known."""
+    try:
+        tokens.check_version(claim["v"], version)
+    except tokens.KeyRevokedError as error:
+        raise LiveError(
+            "token_expired",
+            _("This room code has expired. Please scan the QR code in the room again."),
+            close_code=4401,
+        ) from error
+    if device_pk is None:
+        raise LiveError("token_invalid", _("This room code is not valid."), close_code=4401)
 
 
 def room_invite_create(*, session_id: int) -> str:
