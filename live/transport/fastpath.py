@@ -30,7 +30,7 @@ import inspect
 import types
 from collections.abc import Callable
 
-from live.transport.portable import Outlet
+from live.transport.portable import CLOSE_TOO_SLOW, Outlet
 
 NAME = "daphne"
 
@@ -160,6 +160,26 @@ class DaphneOutlet(Outlet):
             write_frame(protocol.transport, prepared.frame(protocol))
             return
         self.push(text)
+
+    def _give_up(self, code: int = CLOSE_TOO_SLOW) -> None:
+        """As the portable outlet's, but a code autobahn's ``sendClose`` refuses (anything
+        but 1000 and 3000-4999: the protocol's 1001, 1011 and 1012) is sent as a close frame
+        with ``sendCloseFrame``, as RFC 6455 lets a server do: through ASGI it would be
+        dropped, and the socket would stay open with nothing more written to it."""
+        protocol = self.protocol
+        if (
+            self.closed
+            or protocol is None
+            or code == 1000
+            or 3000 <= code <= 4999
+            or protocol.state != protocol.STATE_OPEN
+        ):
+            super()._give_up(code)
+            return
+        self.closed = True
+        self.close_code = code
+        self.queue.clear()
+        protocol.sendCloseFrame(code=code, isReply=False)
 
     def _behind(self) -> bool:
         """Too many frames queued here, or too many bytes the server holds unsent."""
@@ -318,6 +338,14 @@ def _check_prepare_message() -> None:
     )
 
 
+def _check_send_close_frame() -> None:
+    protocol = _module("autobahn.websocket.protocol").WebSocketProtocol
+    _require(
+        {"code", "isReply"} <= set(_params(protocol.sendCloseFrame)),
+        "WebSocketProtocol.sendCloseFrame(self, code=..., reasonUtf8=..., isReply=...)",
+    )
+
+
 def _check_server_protocol() -> None:
     protocol = _module("autobahn.websocket.protocol").WebSocketServerProtocol
     for name in ("sendPreparedMessage", "STATE_OPEN"):
@@ -402,6 +430,7 @@ CHECKS: dict[str, Callable[[], None]] = {
     "twisted.internet.abstract.FileDescriptor._tempDataLen": _check_temp_data,
     "autobahn.WebSocketFactory.prepareMessage.payloadHybi": _check_prepare_message,
     "autobahn.WebSocketServerProtocol": _check_server_protocol,
+    "autobahn.websocket.protocol.WebSocketProtocol.sendCloseFrame": _check_send_close_frame,
     "daphne.server.Server.handle_reply": _check_daphne_send,
     "daphne.ws_protocol.WebSocketProtocol": _check_daphne_protocol,
     "channels.sessions.InstanceSessionWrapper.real_send": _check_real_send,

@@ -77,6 +77,18 @@ def test_autobahn_WebSocketServerProtocol():  # noqa: N802
     assert isinstance(WebSocketServerProtocol.STATE_OPEN, int)
 
 
+def test_autobahn_websocket_protocol_WebSocketProtocol_sendCloseFrame():  # noqa: N802
+    """The fast path closes with 1001/1011/1012 through it: ``sendClose`` refuses them."""
+    import inspect
+
+    from autobahn.websocket.protocol import WebSocketProtocol
+
+    parameters = inspect.signature(WebSocketProtocol.sendCloseFrame).parameters
+    assert {"code", "isReply"} <= set(parameters)
+    # Why: sendClose still refuses the protocol's 1001, 1011 and 1012.
+    assert "must be 1000 or from [3000, 4999]" in inspect.getsource(WebSocketProtocol.sendClose)
+
+
 def test_daphne_server_Server_handle_reply():  # noqa: N802
     source = _source_of("daphne.server")
     assert "send=partial(self.handle_reply, protocol)" in source
