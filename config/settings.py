@@ -9,7 +9,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config import env, security
+from config import env, oidc_settings, security
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "registration",
     "media_library",
     "accesskeys",
+    "accounts",
     "axes",
 ]
 
@@ -174,9 +175,10 @@ AXES_VERBOSE = False
 # are believed when limits and lockouts name a client (seminars/ratelimit.py).
 TRUSTED_PROXY_COUNT = env.get_int("TRUSTED_PROXY_COUNT")
 
-LOGIN_URL = "login"
+LOGIN_URL = "accounts:sign_in"
 LOGIN_REDIRECT_URL = "seminars:list"
 LOGOUT_REDIRECT_URL = "seminars:list"
+OIDC_PROVIDERS = oidc_settings.providers_from(env.get("OIDC_PROVIDERS"))
 
 # Languages: English, French and Spanish first; Arabic, Chinese and Russian next.
 LANGUAGE_CODE = "en"
@@ -315,6 +317,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Lax, not Strict: the single sign-on callback is a top-level GET from the identity provider,
+# which must carry the session that holds its state and nonce. Cross-site POSTs carry neither.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = env.get_int("SESSION_LIFETIME_HOURS") * 3600
 if not DEBUG:
     # Production means HTTPS: cookies never travel in clear, browsers remember to use HTTPS.
     SESSION_COOKIE_SECURE = True

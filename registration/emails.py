@@ -121,6 +121,8 @@ def _ics(registration: Registration) -> bytes:
 def send_registration_status(*, registration_id: int, changed: bool = True) -> None:
     """Confirmation (with .ics, join link and QR code) or the current status otherwise."""
     registration = _load(registration_id)
+    if registration.anonymised_at:
+        return  # erased since (a deleted account): there is nobody to write to
     with translation.override(registration.person.preferred_language):
         context = _context(registration)
         attachments = []

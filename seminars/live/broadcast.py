@@ -16,6 +16,8 @@ from seminars.live.payloads import frame_of
 logger = logging.getLogger(__name__)
 
 MESSAGE_TYPE = "live.frame"
+# Close one person's sockets in a room feed (they signed out everywhere); carries person_key.
+CLOSE_PERSON_TYPE = "live.close_person"
 
 
 def encode(frame: dict) -> str:

@@ -20,7 +20,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
 from seminars.live import conf, groups
-from seminars.live.broadcast import MESSAGE_TYPE, encode, event_messages
+from seminars.live.broadcast import CLOSE_PERSON_TYPE, MESSAGE_TYPE, encode, event_messages
 from seminars.live.gcpolicy import SocketHeap
 from seminars.live.heartbeat import Heartbeat
 from seminars.live.wire import Prepared, Send, buffered_bytes, server_protocol, write_frame
@@ -33,6 +33,8 @@ CLOSE_TOO_SLOW = 4008
 CLOSE_RECONNECT = 1012
 # WebSocket's "internal error": a socket the hub could not write to; the client resumes.
 CLOSE_INTERNAL_ERROR = 1011
+# The person signed out everywhere: the client does not reconnect (as for a refused sign-in).
+CLOSE_SIGNED_OUT = 4401
 # Delivery failures since the process started, per kind ("socket": one socket's write;
 # "feed": a whole event of a feed), for logs, tests and a later metrics endpoint.
 FAILURES: collections.Counter = collections.Counter()
@@ -265,6 +267,11 @@ class Feed:
                 # (its client reconnects and resumes by seq); the other sockets go on.
                 self.outlet_failed(outlet, seq)
 
+    def close_person(self, person_key: str) -> None:
+        for outlet in list(self.outlets):
+            if outlet.person_key == person_key:
+                outlet.close(CLOSE_SIGNED_OUT)
+
     def outlet_failed(self, outlet: "Outlet", seq: int) -> None:
         FAILURES["socket"] += 1
         logger.exception(
@@ -343,6 +350,8 @@ class Hub:
                 continue
             if message.get("type") == MESSAGE_TYPE:
                 self._deliver(feed, message)
+            elif message.get("type") == CLOSE_PERSON_TYPE:
+                feed.close_person(str(message.get("person_key", "")))
 
     @staticmethod
     def _deliver(feed: Feed, message: dict) -> None:

@@ -9,16 +9,19 @@ stop counting at once and are swept by ``processes_sweep`` (services/processes.p
 import uuid
 from datetime import datetime, timedelta
 
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from seminars.live import conf
+from seminars.live import conf, groups
+from seminars.live.broadcast import CLOSE_PERSON_TYPE
 from seminars.live.errors import LiveError
 from seminars.live.rooms import Room, Viewer
-from seminars.models import Attendance, LiveConnection, LiveProcess
+from seminars.models import Attendance, LiveConnection, LiveProcess, Session
 
 
 def dead_before(now: datetime) -> datetime:
@@ -147,3 +150,24 @@ def attendance_leave(*, connection_id: uuid.UUID) -> None:
         now = timezone.now()
         if not connections_alive(attendance.connections.all(), now).exists():
             _credit(attendance, now)
+
+
+def person_sockets_close(*, user_id: int) -> int:
+    """Close every live-room socket of an account, in every process (they signed out
+    everywhere); returns how many rooms were told. Sends through the channel layer to each
+    feed of each room where the person has an open connection; the hubs close them (4401)."""
+    session_ids = sorted(
+        set(
+            LiveConnection.objects.filter(attendance__user_id=user_id).values_list(
+                "attendance__session_id", flat=True
+            )
+        )
+    )
+    layer = get_channel_layer()
+    if layer is None or not session_ids:
+        return 0
+    message = {"type": CLOSE_PERSON_TYPE, "person_key": f"u{user_id}"}
+    for session in Session.objects.filter(pk__in=session_ids).prefetch_related("agencies"):
+        for key in groups.level_keys([agency.pk for agency in session.agencies.all()]):
+            async_to_sync(layer.group_send)(groups.group_name(session.pk, key), message)
+    return len(session_ids)
