@@ -37,6 +37,7 @@ def account_overview(user: User) -> dict:
         "person": vendor_person(user),
         "session_count": AccountSession.objects.filter(user=user).count(),
         "may_manage_data": may_manage_own_data(user),
+        "identities": list(user.external_identities.select_related("organization")),
     }
 
 

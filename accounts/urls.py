@@ -15,6 +15,8 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="accounts:sign_in", query_string=True),
         name="login_old",
     ),
+    path("sso/<slug:key>/start/", views.oidc_start, name="oidc_start"),
+    path("sso/<slug:key>/callback/", views.oidc_callback, name="oidc_callback"),
     path("sign-out/", views.sign_out, name="sign_out"),
     path("sign-out/everywhere/", views.sign_out_everywhere, name="sign_out_everywhere"),
     path("", views.account, name="account"),

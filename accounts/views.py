@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -183,3 +184,63 @@ def delete_account(request):
         messages.success(request, _("Your account is deleted and your personal data erased."))
         return redirect("seminars:list")
     return render(request, "accounts/delete.html")
+
+
+SSO_NEXT = "accounts.oidc.next"
+
+
+def _sso_messages() -> dict:
+    return {
+        "state": _(
+            "This sign-in attempt has expired or was already used. Start again from the sign-in "
+            "page."
+        ),
+        "id_token": _(
+            "Your organisation's answer could not be verified (its signature or its contents "
+            "are not valid). You are not signed in."
+        ),
+        "audience": _(
+            "Your organisation's answer was meant for another application. You are not signed in."
+        ),
+        "nonce": _("Your organisation's answer does not belong to this sign-in attempt."),
+        "provider": _("Your organisation's sign-in reported an error. You are not signed in."),
+        "unreachable": _("Your organisation's sign-in cannot be reached. Try again later."),
+    }
+
+
+def _sso_error(request, message: str, status: int):
+    return render(request, "accounts/sso_error.html", {"message": message}, status=status)
+
+
+@require_POST
+def oidc_start(request, key: str):
+    from accounts import oidc
+
+    if oidc_config.provider(key) is None:
+        raise Http404
+    request.session[SSO_NEXT] = _next(request)
+    try:
+        return oidc.authorize_redirect(request, key)
+    except OSError:  # discovery failed: the provider is down or misconfigured
+        return _sso_error(request, _sso_messages()["unreachable"], 502)
+
+
+def oidc_callback(request, key: str):
+    from accounts import oidc, sso
+
+    provider = oidc_config.provider(key)
+    if provider is None:
+        raise Http404
+    try:
+        claims, id_token = oidc.verified_claims(request, key)
+        user = sso.external_sign_in(provider=provider, claims=claims)
+    except oidc.SingleSignOnError as error:
+        status = 502 if error.code == "unreachable" else 400
+        return _sso_error(request, _sso_messages()[error.code], status)
+    except sso.SingleSignOnRefusedError as error:
+        return _sso_error(request, " ".join(error.messages), 403)
+    next_path = same_site_path(request.session.pop(SSO_NEXT, None))
+    login(request, user, backend=BACKEND)
+    request.session[oidc_config.SESSION_PROVIDER] = key
+    request.session[oidc_config.SESSION_ID_TOKEN] = id_token
+    return redirect(next_path)

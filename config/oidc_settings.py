@@ -3,6 +3,7 @@ provider's key, display name, issuer, client, scopes and claim mapping (docs/sig
 
 import json
 import re
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -50,3 +51,15 @@ def providers_from(raw: object) -> list[dict]:
     if len(set(keys)) != len(keys):
         raise ImproperlyConfigured("OIDC_PROVIDERS: two providers share a key.")
     return providers
+
+
+def provider_origins(providers: list[dict]) -> list[str]:
+    """The origins (scheme://host[:port]) of the providers' issuers, for the CSP's form-action:
+    their authorisation and end-session endpoints are expected there."""
+    origins = []
+    for provider in providers:
+        parts = urlsplit(provider["issuer"])
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin not in origins:
+            origins.append(origin)
+    return origins

@@ -310,6 +310,8 @@ SECURE_CSP = security.content_security_policy(
         endpoint_url=env.get("S3_ENDPOINT_URL"),
         region=env.get("S3_REGION"),
     ),
+    # Signing in and out with an identity provider: a form here redirects to the provider.
+    form_origins=oidc_settings.provider_origins(OIDC_PROVIDERS),
 )
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
