@@ -45,7 +45,7 @@ run: $(STAMP)
 	@echo ""
 	@echo "OpenIPS is starting on http://$(HOST):$(PORT)/"
 	@echo "  Demo agenda:   http://$(HOST):$(PORT)/seminars/demo/"
-	@echo "  Sign in:       http://$(HOST):$(PORT)/accounts/login/"
+	@echo "  Sign in:       http://$(HOST):$(PORT)/accounts/sign-in/"
 	@echo "  Back office:   http://$(HOST):$(PORT)/admin/"
 	@echo "  Demo logins (password 'demo'): organizer, agency, moderator, vendor"
 	@echo ""
