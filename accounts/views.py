@@ -113,28 +113,35 @@ class PasswordSignInView(LoginView):
     template_name = "accounts/password.html"
 
 
-@require_POST
-def sign_out(request):
-    end_session_url = oidc_config.end_session_url(request)
-    services.session_forget(session_key=request.session.session_key)
+def _signed_out(request, message: str, end_sessions) -> object:
+    """Sign out (after ``end_sessions``), then to the provider's own sign-out for a single
+    sign-on session (RP-initiated logout), else to the seminar list with ``message``."""
+    end_session_url = oidc_config.end_session_url(request)  # read before the session ends
+    end_sessions()
     logout(request)
     if end_session_url:
         return redirect(end_session_url)
-    messages.success(request, _("You are signed out."))
+    messages.success(request, message)
     return redirect("seminars:list")
+
+
+@require_POST
+def sign_out(request):
+    key = request.session.session_key
+    return _signed_out(
+        request, _("You are signed out."), lambda: services.session_forget(session_key=key)
+    )
 
 
 @login_required
 @require_POST
 def sign_out_everywhere(request):
     user = request.user
-    end_session_url = oidc_config.end_session_url(request)
-    services.sessions_end_all(user=user)
-    logout(request)
-    if end_session_url:
-        return redirect(end_session_url)
-    messages.success(request, _("You are signed out on every device."))
-    return redirect("seminars:list")
+    return _signed_out(
+        request,
+        _("You are signed out on every device."),
+        lambda: services.sessions_end_all(user=user),
+    )
 
 
 @login_required

@@ -7,41 +7,11 @@ import re
 import time
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.urls import reverse
 
-from tests.browser import launch, require_chromium
-from tests.registration.test_emails_smtp import _Collector, _free_port
 from tests.seminars.live_helpers import session_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def smtp_server(settings):
-    collector = _Collector()
-    controller = Controller(collector, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": controller.port},
-        }
-    }
-    yield collector
-    controller.stop()
-
-
-@pytest.fixture
-def browser(monkeypatch, transactional_db, live_server):
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
 
 
 def _emailed_link(smtp, count: int, base: str) -> str:
@@ -65,7 +35,7 @@ def _ask_for_a_link(page):
 
 
 def test_vendor_signs_out_and_back_in_by_emailed_link_to_the_live_room(
-    browser, live_server, vendor_registration, smtp_server, settings
+    browser, live_server, vendor_registration, smtp, settings
 ):
     session = vendor_registration.sessions.first()
     room = reverse(
@@ -91,7 +61,7 @@ def test_vendor_signs_out_and_back_in_by_emailed_link_to_the_live_room(
     assert "Sign in to read the questions" in page.inner_text("main")
 
     _ask_for_a_link(page)
-    link = _emailed_link(smtp_server, 1, live_server.url)
+    link = _emailed_link(smtp, 1, live_server.url)
     page.goto(link)
     assert "Signed in as" not in page.inner_text("header")  # opening it signs nobody in
     page.get_by_role("button", name="Sign in now").click()
@@ -109,6 +79,6 @@ def test_vendor_signs_out_and_back_in_by_emailed_link_to_the_live_room(
     page.goto(live_server.url + room)
     _ask_for_a_link(page)
     settings.ACCOUNT_SIGN_IN_LINK_MAX_AGE = -1  # every link is now past its age
-    page.goto(_emailed_link(smtp_server, 2, live_server.url))
+    page.goto(_emailed_link(smtp, 2, live_server.url))
     assert "has expired" in page.inner_text("main")
     assert "Signed in as" not in page.inner_text("header")

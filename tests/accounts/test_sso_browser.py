@@ -2,7 +2,6 @@
 (django-oauth-toolkit, tests/oidc_idp/) running as its own process on loopback."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,16 +14,10 @@ from accounts import oidc
 from accounts.models import ExternalIdentity
 from config.oidc_settings import provider_origins
 from tests import factories
-from tests.browser import launch, require_chromium
+from tests.registration.test_emails_smtp import _free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENT_ID, SECRET = "openips-test-client", "openips-test-secret-0123456789"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -102,18 +95,6 @@ def agency_sso(idp, settings, transactional_db):
     yield {"agency": agency, **idp}
     idp["mode"].write_text("")
     oidc._clients.clear()
-
-
-@pytest.fixture
-def browser(monkeypatch, transactional_db, live_server):
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
 
 
 def _sign_in(page, base: str, idp_origin: str, username: str) -> list[str]:
