@@ -68,6 +68,14 @@ SIGN_IN = Purpose(
     signs_in=True,
     revocation=REPLACED_ON_ISSUE,
 )
+ACCOUNT_SIGN_IN = Purpose(
+    name="accounts.sign_in",
+    opens="signs a vendor in from the site's sign-in page, then returns them where they were",
+    max_age_setting="ACCOUNT_SIGN_IN_LINK_MAX_AGE",
+    single_use=True,
+    signs_in=True,
+    revocation=REPLACED_ON_ISSUE,
+)
 CALENDAR = Purpose(
     name="registration.calendar",
     opens="the registration's calendar feed (.ics), read-only",
@@ -108,5 +116,15 @@ INVITATION = Purpose(
 )
 
 REGISTRY: dict[str, Purpose] = {
-    p.name: p for p in (JOIN, CONFIRM, SIGN_IN, CALENDAR, ROOM_INVITE, ROOM_TOKEN, INVITATION)
+    p.name: p
+    for p in (
+        JOIN,
+        CONFIRM,
+        SIGN_IN,
+        ACCOUNT_SIGN_IN,
+        CALENDAR,
+        ROOM_INVITE,
+        ROOM_TOKEN,
+        INVITATION,
+    )
 }

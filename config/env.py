@@ -149,6 +149,19 @@ _declare(
     "15",
     "Minutes password sign-in stays paused after too many failures (each further try restarts).",
 )
+_declare(
+    "SESSION_LIFETIME_HOURS",
+    "336",
+    "Hours a sign-in lasts (every way of signing in) before the person signs in again; "
+    "default 14 days.",
+)
+_declare(
+    "OIDC_PROVIDERS",
+    "",
+    "Identity providers for single sign-on, as a JSON list (docs/sign-in.md): key, name, "
+    "issuer, client_id, client_secret, scopes, domains, groups_claim, groups, link_domains. "
+    "Empty: no single sign-on.",
+)
 # What an uploaded video may decode to (media_library/services/bounds.py): checked with
 # ffprobe before any frame is decoded. Deployment concerns: they trade what presenters may
 # send against the memory, CPU time and disk of the machine that transcodes.

@@ -46,8 +46,13 @@ def storage_origins(*, backend: str | None, endpoint_url: str | None, region: st
     return [f"https://s3.{region}.amazonaws.com", "https://s3.amazonaws.com"]
 
 
-def content_security_policy(*, site_url: str, storage_origins: list[str]) -> dict:
-    """The SECURE_CSP setting: same origin only, no inline script or style, no framing."""
+def content_security_policy(
+    *, site_url: str, storage_origins: list[str], form_origins: list[str] = ()
+) -> dict:
+    """The SECURE_CSP setting: same origin only, no inline script or style, no framing.
+    ``form_origins``: where a form may lead besides this site (the identity providers that
+    single sign-on's start and sign-out forms redirect to; browsers apply form-action to the
+    redirect too)."""
     return {
         "default-src": [CSP.SELF],
         "script-src": [CSP.SELF],
@@ -64,7 +69,7 @@ def content_security_policy(*, site_url: str, storage_origins: list[str]) -> dic
         "worker-src": [CSP.SELF, "blob:"],
         "object-src": [CSP.NONE],
         "base-uri": [CSP.SELF],
-        "form-action": [CSP.SELF],
+        "form-action": [CSP.SELF, *form_origins],
         "frame-ancestors": [CSP.NONE],
     }
 

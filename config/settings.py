@@ -9,7 +9,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config import env, security
+from config import env, oidc_settings, security
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "media_library",
     "accesskeys",
     "organising",
+    "accounts",
     "axes",
     "ops",
 ]
@@ -184,9 +185,10 @@ AXES_VERBOSE = False
 # are believed when limits and lockouts name a client (seminars/ratelimit.py).
 TRUSTED_PROXY_COUNT = env.get_int("TRUSTED_PROXY_COUNT")
 
-LOGIN_URL = "login"
+LOGIN_URL = "accounts:sign_in"
 LOGIN_REDIRECT_URL = "seminars:list"
 LOGOUT_REDIRECT_URL = "seminars:list"
+OIDC_PROVIDERS = oidc_settings.providers_from(env.get("OIDC_PROVIDERS"))
 
 # Languages: English, French and Spanish first; Arabic, Chinese and Russian next.
 LANGUAGE_CODE = "en"
@@ -332,6 +334,7 @@ _DAY = 24 * 3600
 REGISTRATION_JOIN_LINK_MAX_AGE = 400 * _DAY
 REGISTRATION_CONFIRM_LINK_MAX_AGE = 3600
 REGISTRATION_SIGN_IN_LINK_MAX_AGE = 15 * 60
+ACCOUNT_SIGN_IN_LINK_MAX_AGE = 15 * 60
 REGISTRATION_CALENDAR_LINK_MAX_AGE = 400 * _DAY
 LIVE_ROOM_INVITE_MAX_AGE = 3600
 LIVE_ROOM_TOKEN_MAX_AGE = 4 * 3600
@@ -412,6 +415,8 @@ SECURE_CSP = security.content_security_policy(
         endpoint_url=env.get("S3_ENDPOINT_URL"),
         region=env.get("S3_REGION"),
     ),
+    # Signing in and out with an identity provider: a form here redirects to the provider.
+    form_origins=oidc_settings.provider_origins(OIDC_PROVIDERS),
 )
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -419,6 +424,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Lax, not Strict: the single sign-on callback is a top-level GET from the identity provider,
+# which must carry the session that holds its state and nonce. Cross-site POSTs carry neither.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = env.get_int("SESSION_LIFETIME_HOURS") * 3600
 if not DEBUG:
     # Production means HTTPS: cookies never travel in clear, browsers remember to use HTTPS.
     SESSION_COOKIE_SECURE = True

@@ -15,11 +15,11 @@ register_converter(TokenConverter, "token")
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="seminars:list", permanent=False)),
     path("admin/", admin.site.urls),
-    # Sign-in, sign-out and password change only. No emailed password reset: only staff,
-    # organisers and presenters have passwords, and no emailed link may open their accounts
-    # (docs/security.md); an administrator resets a password (manage.py changepassword).
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Sign-in (one page: emailed links, single sign-on, passwords), sign-out and password
+    # change. No emailed password reset: only staff, organisers and presenters have
+    # passwords, and no emailed link may open their accounts (docs/security.md); an
+    # administrator resets a password (manage.py changepassword).
+    path("accounts/", include("accounts.urls")),
     path(
         "accounts/password_change/",
         auth_views.PasswordChangeView.as_view(),

@@ -127,6 +127,8 @@ def send_registration_status(
     """Confirmation (with .ics, join link and QR code) or the current status otherwise;
     ``reason`` is the organiser's, for a declined registration."""
     registration = _load(registration_id)
+    if registration.anonymised_at:
+        return  # erased since (a deleted account): there is nobody to write to
     with translation.override(registration.person.preferred_language):
         context = _context(registration)
         context["reason"] = reason

@@ -124,11 +124,11 @@ def _watching(context, violations: list[str], who: str):
 
 
 def _sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
+    page.goto(f"{base}/accounts/sign-in/password/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill("demo")
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    page.wait_for_url(lambda url: "/accounts/sign-in/" not in url)
 
 
 def _visit(page, url: str, visited: list[str]) -> None:

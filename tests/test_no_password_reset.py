@@ -19,6 +19,7 @@ def test_password_reset_pages_do_not_exist(client, db, path):
 
 
 def test_sign_in_sign_out_and_password_change_remain(client, db):
-    assert client.get(reverse("login")).status_code == 200
+    assert client.get(reverse("accounts:sign_in")).status_code == 200
+    assert client.get(reverse("accounts:password")).status_code == 200
     assert client.get(reverse("password_change")).status_code == 302  # asks to sign in first
-    assert client.post(reverse("logout")).status_code == 302
+    assert client.post(reverse("accounts:sign_out")).status_code == 302

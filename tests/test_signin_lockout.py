@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tests import factories
 
-LOGIN = "/accounts/login/"
+LOGIN = "/accounts/sign-in/password/"
 ADMIN_LOGIN = "/admin/login/"
 
 

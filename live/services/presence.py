@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from live import conf
+from live import conf, transport
 from live.errors import LiveError
 from live.models import Attendance, LiveConnection, LiveProcess
 from live.rooms import Room, Viewer
@@ -150,3 +150,13 @@ def attendance_leave(*, connection_id: uuid.UUID) -> None:
         now = timezone.now()
         if not connections_alive(attendance.connections.all(), now).exists():
             _credit(attendance, now)
+
+
+# The person signed out everywhere: the client does not reconnect (as for a refused sign-in).
+CLOSE_SIGNED_OUT = 4401
+
+
+def person_sockets_close(*, user_id: int) -> None:
+    """Close every live-room socket of an account with 4401, in every process (they signed
+    out everywhere), through the transport's control subscription (call it after commit)."""
+    transport.persons_close(person_keys=[f"u{user_id}"], code=CLOSE_SIGNED_OUT)

@@ -142,6 +142,12 @@ def _username_for(email: str) -> str:
     return candidate
 
 
+def person_user_ensure(*, person: Person) -> User:
+    """The vendor's account, created without a password the first time they sign in (the
+    site-wide sign-in page, accounts/, signs people in through this too)."""
+    return _person_user(person)
+
+
 def _person_user(person: Person) -> User:
     if person.user is not None:
         return person.user

@@ -18,6 +18,7 @@ def test_every_kind_states_lifetime_single_use_sign_in_and_revocation():
         "registration.join",
         "registration.confirm",
         "registration.sign_in",
+        "accounts.sign_in",
         "registration.calendar",
         "live.room_invite",
         "live.room_token",

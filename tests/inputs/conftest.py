@@ -78,6 +78,7 @@ def world(db, settings):
         "url": "nothing",
         "path": "x.txt",
         "token": "not-a-token",
+        "key": "no-such-provider",  # single sign-on provider keys (none configured here)
     }
     by_name = {
         "registration:decide": {"pk": str(registration.pk)},

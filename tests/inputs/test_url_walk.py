@@ -88,7 +88,12 @@ class Walk:
                 for role in reached:
                     self.send(clients[role], role, url)
         url = route.fill(values)
-        if url in {reverse("logout"), reverse("admin:logout")}:
+        if url in {
+            reverse("accounts:sign_out"),
+            reverse("accounts:sign_out_everywhere"),
+            reverse("accounts:delete"),
+            reverse("admin:logout"),
+        }:
             return
         readers = [role for role in ROLES if self._page_ok(clients[role], url)]
         if readers:

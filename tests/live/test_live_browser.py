@@ -158,7 +158,7 @@ def _sign_in(context, server, username: str, errors: list[str], room: str = ""):
     room = room or server["room"]
     page = context.new_page()
     _page_errors(page, errors, username)
-    page.goto(f"{server['base']}/accounts/login/?next={room}")
+    page.goto(f"{server['base']}/accounts/sign-in/password/?next={room}")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill("demo")
     page.get_by_role("button", name="Sign in").click()

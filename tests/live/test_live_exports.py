@@ -158,7 +158,7 @@ def test_vendors_and_other_agencies_may_not_export(client, room, who, fmt):
 def test_anonymous_visitors_are_sent_to_sign_in(client, room, fmt):
     response = client.get(export_url(room, fmt))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("accounts:sign_in"))
 
 
 def test_export_of_a_draft_seminar_is_not_found_for_outsiders(client, room):

@@ -186,7 +186,7 @@ def test_projector_is_forbidden_to_vendors_and_presenters(client, room, who):
 def test_projector_sends_anonymous_visitors_to_sign_in(client, room, name):
     response = client.get(url(name, room.session))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("accounts:sign_in"))
 
 
 def test_projector_prints_under_the_qr_code_the_account_free_address_it_encodes(client, room):
@@ -361,7 +361,7 @@ def test_vendors_and_presenters_may_not_publish_the_faq(client, room, who):
 def test_faq_publishing_needs_a_post_and_a_signed_in_moderator(client, room):
     response = client.post(url("faq_publish", room.session), {"publish": "1"})
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("accounts:sign_in"))
     client.force_login(room.moderator)
     assert client.get(url("faq_publish", room.session) + "?publish=1").status_code == 405
     room.session.refresh_from_db()
@@ -423,7 +423,7 @@ def test_phone_with_a_room_code_asks_without_javascript(client, room):
 def test_anonymous_post_to_the_room_is_sent_to_sign_in_and_stores_nothing(client, room):
     response = client.post(url("room", room.session), {"text": "Hello?", "language": "en"})
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("accounts:sign_in"))
     assert not Question.objects.exists()
 
 

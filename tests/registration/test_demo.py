@@ -7,7 +7,7 @@ from registration.models import AgencyConsent, EngagementEvent, Registration
 def _sign_in(client, username: str) -> None:
     """Through the sign-in form, as a person would (and as the lockout sees it): the test
     client's login() calls authenticate() without a request, which django-axes refuses."""
-    response = client.post(reverse("login"), {"username": username, "password": "demo"})
+    response = client.post(reverse("accounts:password"), {"username": username, "password": "demo"})
     assert response.status_code == 302
 
 

@@ -92,7 +92,7 @@ def test_country_without_weight_is_rejected(client, nairobi):
 def test_anonymous_visitor_is_sent_to_sign_in(client, nairobi):
     response = client.get(planner_url(nairobi))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("accounts:sign_in"))
 
 
 @pytest.mark.parametrize("role", ["moderator", "presenter", None])
