@@ -6,6 +6,8 @@
    over DRAIN_SECONDS so that the other processes see a trickle of reconnections, not a
    stampede. Its client reconnects elsewhere and resumes by seq.
 3. HTTP requests in flight get up to DRAIN_GRACE_SECONDS (from the signal) to finish.
+4. The live room's attendance notes not yet written (they are written in batches every
+   0.5 s, live/services/attendance.py) are written before the process stops.
 
 The server-specific parts (stop listening, close a socket with 1001, count requests in
 flight, stop) are given by ``live/transport/server.py``; this module knows only the order
@@ -40,6 +42,18 @@ async def sockets_send_away(seconds: float, close_socket: Callable) -> int:
     return len(outlets)
 
 
+async def _attendance_write() -> None:
+    """Write the joins and leaves still in the batch, so the closed sockets' stays end now
+    rather than at the dead-process sweep."""
+    from live import transport
+    from live.services import attendance
+
+    try:
+        await transport.socket_work(attendance.attendance_flush)()
+    except Exception:
+        logger.exception("drain: the live room's last attendance notes could not be written")
+
+
 async def drain(
     *,
     stop_listening: Callable[[], None],
@@ -56,6 +70,7 @@ async def drain(
     while requests_in_flight() and time.monotonic() < deadline:
         await asyncio.sleep(0.1)
     left = requests_in_flight()
+    await _attendance_write()
     logger.warning(
         "drained in %.1f s: %s live sockets sent away, %s HTTP requests cut at the grace limit",
         time.monotonic() - started,
