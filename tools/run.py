@@ -62,7 +62,7 @@ def banner(base: str) -> str:
             "",
             f"OpenIPS is starting on {base}/",
             f"  Demo agenda:   {base}/seminars/demo/",
-            f"  Sign in:       {base}/accounts/login/",
+            f"  Sign in:       {base}/accounts/sign-in/",
             f"  Back office:   {base}/admin/",
             "  Demo logins (password 'demo'): organizer, agency, moderator, vendor",
             "  Stop with Ctrl-C.",

@@ -101,7 +101,7 @@ def invitation(request, token):
             elif form is not None and form.is_valid():
                 invitation_accept_with_new_password(raw_token=token, **form.cleaned_data)
                 messages.success(request, _("Your account is ready: sign in with your password."))
-                return redirect("login")
+                return redirect("accounts:password")
             else:
                 raise ValidationError(_("Fill in your name and a password."))
         except ValidationError as error:

@@ -72,7 +72,7 @@ def _context(browser, admin_requests, **options):
 
 
 def _sign_in(page, base, username, password):
-    page.goto(f"{base}/accounts/login/")
+    page.goto(f"{base}/accounts/sign-in/password/")
     page.get_by_label("Username:").fill(username)
     page.get_by_label("Password:").fill(password)
     page.get_by_role("button", name="Sign in").click()

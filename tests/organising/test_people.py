@@ -35,14 +35,14 @@ def test_a_new_presenter_creates_an_account_and_signs_in_with_the_password(
     client.logout()
     assert "pia@unops.example" in client.get(path).content.decode()  # reading spends nothing
     response = client.post(path, {"full_name": "Pia Lund", "password": "a long pass phrase 42"})
-    assert response.status_code == 302 and response["Location"] == reverse("login")
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:password")
     # The link signed nobody in.
     assert "_auth_user_id" not in client.session
     user = User.objects.get(email="pia@unops.example")
     role = SeminarRole.objects.get(user=user, seminar=seminar)
     assert (role.role, role.agency, role.granted_by) == ("presenter", agency, organiser)
     signed_in = client.post(
-        reverse("login"), {"username": user.username, "password": "a long pass phrase 42"}
+        reverse("accounts:password"), {"username": user.username, "password": "a long pass phrase 42"}
     )
     assert signed_in.status_code == 302 and client.session["_auth_user_id"] == str(user.pk)
     # Single use: the same link is refused afterwards.

@@ -82,7 +82,7 @@ def test_a_signed_out_visitor_is_sent_to_sign_in_and_changes_nothing(client, sem
     for method, url in urls + [("get", reverse("organising:home"))]:
         response = getattr(client, method)(url)
         assert response.status_code == 302, (method, url)
-        assert response["Location"].startswith(reverse("login"))
+        assert response["Location"].startswith(reverse("accounts:sign_in"))
     assert _snapshot(seminar) == before
 
 

@@ -82,7 +82,7 @@ def test_host_0_0_0_0_answers_requests_by_the_machines_address(tmp_path):
     runner = _start("0.0.0.0", port, log)
     try:
         assert wait_listening(port, runner), log.read_text()
-        url = f"http://{address}:{port}/accounts/login/"
+        url = f"http://{address}:{port}/accounts/sign-in/"
         with urllib.request.urlopen(url, timeout=20) as response:
             assert response.status == 200
         runner.send_signal(signal.SIGTERM)
