@@ -42,7 +42,8 @@ def test_a_new_presenter_creates_an_account_and_signs_in_with_the_password(
     role = SeminarRole.objects.get(user=user, seminar=seminar)
     assert (role.role, role.agency, role.granted_by) == ("presenter", agency, organiser)
     signed_in = client.post(
-        reverse("accounts:password"), {"username": user.username, "password": "a long pass phrase 42"}
+        reverse("accounts:password"),
+        {"username": user.username, "password": "a long pass phrase 42"},
     )
     assert signed_in.status_code == 302 and client.session["_auth_user_id"] == str(user.pk)
     # Single use: the same link is refused afterwards.
