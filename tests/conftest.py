@@ -147,3 +147,19 @@ def now(monkeypatch):
     moment = {"t": 1_900_000_800.0}
     monkeypatch.setattr(ratelimit, "clock", lambda: moment["t"])
     return moment
+
+
+@pytest.fixture(autouse=True)
+def _live_threads_quiet(request):
+    """No thread of live work still queries the database when a test's data is flushed.
+
+    pytest-asyncio closes a test's loop (cancelling its tasks) before the database fixtures
+    end, but a thread that a cancelled task was waiting on goes on; its query and the
+    flush's TRUNCATE then deadlock (seen once in CI). Requesting the transactional database
+    here, before this fixture yields, makes its flush come after this teardown."""
+    if "transactional_db" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+    yield
+    from live.transport import threads
+
+    threads.quiesce()
