@@ -39,6 +39,8 @@ class Company(models.Model):
         _("year established"), null=True, blank=True
     )
     size_band = models.CharField(_("size"), max_length=8, choices=SizeBand.choices)
+    # "51% o" reads as a %-directive to xgettext; the label is never %-formatted.
+    # xgettext:no-python-format
     women_owned = models.BooleanField(_("51% or more owned and controlled by women"), default=False)
     disability_inclusive = models.BooleanField(_("disability-inclusive supplier"), default=False)
     ungm_number = models.CharField(_("UNGM vendor number"), max_length=32, blank=True)
