@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-fast audit lint format bench clean python-check
+.PHONY: help run test test-fast audit lint format bench clean python-check messages compilemessages
 
 help:
 	@echo "OpenIPS. Targets:"
@@ -20,6 +20,8 @@ help:
 	@echo "  make format     ruff fix and format"
 	@echo "  make audit      installed packages against PyPI's advisories (AUDIT_STRICT=1: unchecked fails)"
 	@echo "  make bench      the benchmark of BENCHMARKS.md (about 20 minutes)"
+	@echo "  make messages   refresh every catalogue (locale/ and each app's locale/) from the code"
+	@echo "  make compilemessages  the .mo files from the .po files (both are committed)"
 	@echo "  make clean      remove .venv, the SQLite database, media and collected static files"
 	@echo "Production: docs/deployment.md (container image, Compose, Kubernetes, systemd)."
 
@@ -96,6 +98,23 @@ format: $(DEV_STAMP)
 
 bench: $(DEV_STAMP)
 	$(PY) -m bench.run
+
+# Translations. Four catalogues: the project's (locale/: config, seminars, scheduling,
+# media_library, live, templates/) made at the root without the apps that keep their own,
+# and one inside each of registration/, organising/ and accounts/. English is the source;
+# MESSAGE_LANGUAGES=ar refreshes one language. -e svg: scheduling's heat map is a template.
+MESSAGE_LANGUAGES ?= fr es ar zh_Hans ru
+MESSAGE_APPS := registration organising accounts
+MAKEMESSAGES = $(abspath $(VENV))/bin/django-admin makemessages $(foreach l,$(MESSAGE_LANGUAGES),-l $(l)) \
+	-e html,txt,py,svg --no-obsolete
+MESSAGE_IGNORES := .venv/* tests/* bench/* tools/* $(foreach a,$(MESSAGE_APPS),$(a)/*)
+
+messages: $(STAMP)
+	$(MAKEMESSAGES) $(foreach i,$(MESSAGE_IGNORES),--ignore='$(i)')
+	for app in $(MESSAGE_APPS); do (cd $$app && $(MAKEMESSAGES)) || exit 1; done
+
+compilemessages: $(STAMP)
+	$(abspath $(VENV))/bin/django-admin compilemessages --ignore='.venv/*'
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media/ staticfiles/
