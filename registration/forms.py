@@ -48,7 +48,9 @@ class RegistrationForm(forms.Form):
         label=_("Company size"), choices=Company.SizeBand.choices, widget=forms.RadioSelect
     )
     women_owned = forms.BooleanField(
-        label=_("51% or more owned and controlled by women"), required=False
+        # xgettext:no-python-format ("% o" is a percent sign, not a placeholder)
+        label=_("51% or more owned and controlled by women"),
+        required=False,
     )
     disability_inclusive = forms.BooleanField(
         label=_("Disability-inclusive supplier"), required=False

@@ -39,6 +39,7 @@ class Company(models.Model):
         _("year established"), null=True, blank=True
     )
     size_band = models.CharField(_("size"), max_length=8, choices=SizeBand.choices)
+    # xgettext:no-python-format ("% o" is a percent sign, not a placeholder)
     women_owned = models.BooleanField(_("51% or more owned and controlled by women"), default=False)
     disability_inclusive = models.BooleanField(_("disability-inclusive supplier"), default=False)
     ungm_number = models.CharField(_("UNGM vendor number"), max_length=32, blank=True)
