@@ -99,22 +99,15 @@ format: $(DEV_STAMP)
 bench: $(DEV_STAMP)
 	$(PY) -m bench.run
 
-# Translations. Four catalogues: the project's (locale/: config, seminars, scheduling,
-# media_library, live, templates/) made at the root without the apps that keep their own,
-# and one inside each of registration/, organising/ and accounts/. English is the source;
-# MESSAGE_LANGUAGES=ar refreshes one language. -e svg: scheduling's heat map is a template.
+# Translations: the four catalogues and the command that makes them are in tools/messages.py
+# (tests/test_catalogues.py runs the same). MESSAGE_LANGUAGES=ar refreshes one language.
 MESSAGE_LANGUAGES ?= fr es ar zh_Hans ru
-MESSAGE_APPS := registration organising accounts
-MAKEMESSAGES = $(abspath $(VENV))/bin/django-admin makemessages $(foreach l,$(MESSAGE_LANGUAGES),-l $(l)) \
-	-e html,txt,py,svg --no-obsolete
-MESSAGE_IGNORES := .venv/* tests/* bench/* tools/* $(foreach a,$(MESSAGE_APPS),$(a)/*)
 
 messages: $(STAMP)
-	$(MAKEMESSAGES) $(foreach i,$(MESSAGE_IGNORES),--ignore='$(i)')
-	for app in $(MESSAGE_APPS); do (cd $$app && $(MAKEMESSAGES)) || exit 1; done
+	$(PY) -m tools.messages $(foreach l,$(MESSAGE_LANGUAGES),-l $(l))
 
 compilemessages: $(STAMP)
-	$(abspath $(VENV))/bin/django-admin compilemessages --ignore='.venv/*'
+	$(PY) -m tools.messages --compile
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media/ staticfiles/
