@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-fast audit lint format bench clean python-check
+.PHONY: help run test test-fast audit lint format bench clean python-check messages compilemessages
 
 help:
 	@echo "OpenIPS. Targets:"
@@ -20,6 +20,8 @@ help:
 	@echo "  make format     ruff fix and format"
 	@echo "  make audit      installed packages against PyPI's advisories (AUDIT_STRICT=1: unchecked fails)"
 	@echo "  make bench      the benchmark of BENCHMARKS.md (about 20 minutes)"
+	@echo "  make messages   refresh every catalogue (locale/ and each app's locale/) from the code"
+	@echo "  make compilemessages  the .mo files from the .po files (both are committed)"
 	@echo "  make clean      remove .venv, the SQLite database, media and collected static files"
 	@echo "Production: docs/deployment.md (container image, Compose, Kubernetes, systemd)."
 
@@ -96,6 +98,16 @@ format: $(DEV_STAMP)
 
 bench: $(DEV_STAMP)
 	$(PY) -m bench.run
+
+# Translations: the four catalogues and the command that makes them are in tools/messages.py
+# (tests/test_catalogues.py runs the same). MESSAGE_LANGUAGES=ar refreshes one language.
+MESSAGE_LANGUAGES ?= fr es ar zh_Hans ru
+
+messages: $(STAMP)
+	$(PY) -m tools.messages $(foreach l,$(MESSAGE_LANGUAGES),-l $(l))
+
+compilemessages: $(STAMP)
+	$(PY) -m tools.messages --compile
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media/ staticfiles/

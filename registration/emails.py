@@ -9,7 +9,7 @@ import smtplib
 
 import segno
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -26,12 +26,19 @@ logger = logging.getLogger(__name__)
 
 def _send(*, to: str, subject: str, template: str, context: dict, attachments=()) -> None:
     body = render_to_string(f"registration/email/{template}.txt", context)
-    message = EmailMessage(
+    message = EmailMultiAlternatives(
         subject=subject,
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],
     )
+    # The same text as HTML, marked with its language and direction, so that mail clients
+    # lay Arabic out right to left (a text part has no way to say so).
+    html = render_to_string(
+        "registration/email/_body.html",
+        {"subject": subject, "body": body, "bidi": translation.get_language_bidi()},
+    )
+    message.attach_alternative(html, "text/html")
     for name, content, mimetype in attachments:
         message.attach(name, content, mimetype)
     try:

@@ -178,3 +178,50 @@ def test_mail_server_down_keeps_the_registration_and_logs_it(settings, register,
     registration = register(email="offline@x.example")
     assert Registration.objects.filter(pk=registration.pk, status="confirmed").exists()
     assert "Could not send" in caplog.text
+
+
+def test_arabic_vendor_gets_arabic_right_to_left_emails_with_local_date_formats(
+    smtp, client, open_seminar, agencies, django_capture_on_commit_callbacks
+):
+    payload = registration_payload(
+        email="layla@dubai.example",
+        full_name="Layla Haddad",
+        preferred_language="ar",
+        time_zone="Asia/Dubai",
+        company={"country": "AE"},
+        session_ids=[agencies["sessions"][0].pk],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_request(seminar=open_seminar, payload=payload, client="192.0.2.7")
+    (link_mail,) = smtp.messages
+    assert link_mail["Subject"] == f"أكِّد تسجيلك: {open_seminar.title}"
+    body = _text(link_mail)
+    assert "افتح هذا الرابط لتأكيد عنوان بريدك الإلكتروني" in body and "Open this link" not in body
+    url = next(line for line in body.splitlines() if "/register/confirm/" in line).strip()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/" + url.split("://", 1)[1].split("/", 1)[1])
+    confirmation = smtp.messages[1]
+    assert confirmation["Subject"] == f"تم تسجيلك: {open_seminar.title}"
+    text = _text(confirmation)
+    assert "ستحضر عبر الإنترنت." in text and "رابط الانضمام الشخصي الخاص بك:" in text
+    assert "You are registered" not in text and "Your sessions" not in text
+    # Dates in Arabic's own format (Django's ar DATE_FORMAT, "j F، Y"); each clock with its
+    # zone and offset kept one left-to-right run inside the Arabic line.
+    assert "4 مارس، 2030" in text
+    assert "\u206611:00–12:00 Asia/Dubai (UTC+04:00)\u2069" in text
+    assert "\u206610:00–11:00 Africa/Nairobi (UTC+03:00)\u2069" in text
+    html = confirmation.get_body(preferencelist=("html",)).get_content()
+    assert '<html lang="ar" dir="rtl">' in html and '<body dir="rtl"' in html
+    assert "تم تسجيلك في" in html
+
+
+def test_english_emails_stay_left_to_right_without_isolates(
+    smtp, register, django_capture_on_commit_callbacks
+):
+    register(email="ann@x.example", preferred_language="en", time_zone="Africa/Nairobi")
+    message = smtp.messages[-1]
+    text = _text(message)
+    assert "March 4, 2030, 10:00–11:00 Africa/Nairobi (UTC+03:00)" in text
+    assert "\u2066" not in text
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert '<html lang="en" dir="ltr">' in html
