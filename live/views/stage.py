@@ -64,7 +64,7 @@ def stage_page(request: HttpRequest, slug: str, session_id: int):
         "feeds": {feed.language: feed for feed in stage.feeds.all()},
         "can_choose": permissions.can_choose_stage(request.user, session),
         "sources": Stage.Source.choices,
-        "languages": _interpretable(session),
+        "interpreted_languages": _interpretable(session),
         "rtmp_url": settings.LIVE_STAGE_RTMP_URL,
         "new_key": new_key,
         "error": error,
