@@ -55,7 +55,7 @@ def ffmpeg_command(*, main: Feed, interpreters: list[Feed], folder: Path) -> lis
     audio-only feed, writing every rung and audio rendition under ``folder``."""
     inputs: list[str] = []
     for feed in (main, *interpreters):
-        inputs += ["-fflags", "nobuffer", "-analyzeduration", "1000000", "-rw_timeout", "10000000"]
+        inputs += ["-fflags", "nobuffer", "-analyzeduration", "2000000", "-rw_timeout", "10000000"]
         inputs += ["-i", feed.url]
     split = "".join(f"[s{i}]" for i in range(len(RUNGS)))
     scales = ";".join(f"[s{i}]scale=-2:{rung.height}[{rung.name}]" for i, rung in enumerate(RUNGS))
