@@ -108,7 +108,9 @@ def _set_state(stage: Stage, state: str, problem: str = "") -> None:
 def stage_state_set(*, session_id: int, state: str, problem: str = "") -> None:
     """The transcoder's news (on air, reconnecting, a problem). Broadcasts when it changes;
     ignored once the main feed stopped publishing (the stream is going or gone)."""
-    stage = Stage.objects.select_for_update().get(session_id=session_id)
+    stage = Stage.objects.select_for_update().filter(session_id=session_id).first()
+    if stage is None:  # the session was deleted while on air
+        return
     if not stage.feeds.filter(language="", publishing_since__isnull=False).exists():
         return
     _set_state(stage, state, problem)
@@ -192,8 +194,8 @@ def _stop_and_wait(session_id: int) -> None:
 @transaction.atomic
 def stage_end_if_gone(*, session_id: int) -> bool:
     """End the stream if its encoder has not come back. Broadcasts ``stage`` ended."""
-    stage = Stage.objects.select_for_update().get(pk=session_id)
-    if stage.feeds.filter(language="", publishing_since__isnull=False).exists():
+    stage = Stage.objects.select_for_update().filter(pk=session_id).first()
+    if stage is None or stage.feeds.filter(language="", publishing_since__isnull=False).exists():
         return False
     if stage.state in (Stage.State.ENDED, Stage.State.IDLE):
         return False

@@ -10,7 +10,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -163,12 +162,3 @@ def hls_file(request: HttpRequest, session_id: int, name: str):
     )
     response["Cache-Control"] = "no-cache" if playlist else "public, max-age=60"
     return response
-
-
-def stage_problem_text(problem: str) -> str:
-    return {
-        "no_video": gettext("The encoder sends no video. Check its video source."),
-        "codec": gettext(
-            "The encoder's video or sound format is not supported: use H.264 and AAC."
-        ),
-    }.get(problem, "")

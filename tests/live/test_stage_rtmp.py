@@ -8,73 +8,13 @@ import urllib.request
 import pytest
 
 from live.models import RoomEvent, Stage, StageFeed
-from live.services.stage import stage_key_rotate, stage_set_source
+from live.services.stage import stage_key_rotate
 from live.stage import supervisor
 from media_library.models import MediaAsset
-from tests import factories
-from tests.live.stage_helpers import (
-    FFMPEG,
-    NGINX,
-    RTMP_MODULE,
-    RtmpServer,
-    missing,
-    push,
-    wait_for,
-)
+from tests.live.stage_helpers import push, wait_for
 
 # Starts nginx and ffmpeg: out of `make test-fast`.
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def rtmp(live_server, tmp_path, settings):
-    if not NGINX:
-        missing("needs nginx (Debian: apt-get install nginx)")
-    if not RTMP_MODULE.exists():
-        missing("needs nginx's RTMP module (Debian: apt-get install libnginx-mod-rtmp)")
-    if not FFMPEG:
-        missing("needs ffmpeg (Debian: apt-get install ffmpeg)")
-    (tmp_path / "nginx").mkdir()
-    server = RtmpServer(tmp_path / "nginx", live_server.url.replace("localhost", "127.0.0.1"))
-    private = tmp_path / "private"
-    private.mkdir()
-    settings.PRIVATE_MEDIA_ROOT = private
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private_media": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": private, "base_url": None},
-        },
-    }
-    settings.LIVE_STAGE_RTMP_PULL_URL = f"rtmp://127.0.0.1:{server.port}/live"
-    settings.LIVE_STAGE_HLS_ROOT = tmp_path / "hls"
-    settings.LIVE_STAGE_RECORDINGS_ROOT = server.records
-    settings.LIVE_STAGE_END_GRACE_SECONDS = 1
-    server.start()
-    encoders: list = []
-    server.encoders = encoders
-    try:
-        yield server
-    finally:
-        for encoder in encoders:
-            if encoder.poll() is None:
-                encoder.kill()
-            encoder.wait()
-            if encoder.stderr is not None:
-                encoder.stderr.close()
-        for session_id in list(supervisor._running):
-            supervisor.transcoder_stop(session_id)
-        server.stop()
-
-
-@pytest.fixture
-def live_session():
-    agency = factories.AgencyFactory()
-    session = factories.SessionFactory()
-    session.agencies.add(agency)
-    organiser = factories.RoleFactory(seminar=session.seminar).user
-    stage_set_source(session=session, user=organiser, source=Stage.Source.LIVE)
-    return session, organiser
 
 
 def _stage(session) -> Stage:
