@@ -8,6 +8,7 @@ import pytest
 
 from live.models import Stage
 from live.services.stage import stage_key_rotate
+from live.stage import supervisor
 from tests.browser import chromium
 from tests.live.stage_helpers import push, wait_for
 
@@ -63,3 +64,30 @@ def test_vendors_see_the_live_picture_or_hear_the_sound_alone(
     assert listener.locator("#stage-video").is_hidden()
     assert not [url for url in fetched if "/v720/" in url or "/v360/" in url or "/vlow/" in url]
     assert any("/a-orig/" in url for url in fetched)
+
+    # An interpreter joins: a French-speaking vendor hears French by default and can switch.
+    french = stage_key_rotate(session=session, user=organiser, language="fr")
+    rtmp.encoders.append(push(rtmp.url(french), video=False, tone=660))
+    master = supervisor.hls_folder(session.pk) / "master.m3u8"
+    wait_for(
+        lambda: master.exists() and 'LANGUAGE="fr"' in master.read_text(),
+        seconds=90,
+        what="the French rendition",
+    )
+    wait_for(lambda: Stage.objects.get(session=session).state == "on_air", seconds=90, what="air")
+    francophone = browser.new_context(locale="fr-FR").new_page()
+    francophone.goto(_room(live_server, session))
+    wait_for(lambda: _playing(francophone, "#stage-video"), seconds=60, what="the French room")
+    wait_for(lambda: _audio_language(francophone) == "fr", seconds=30, what="French chosen")
+    menu = francophone.locator("#stage-language")
+    assert francophone.locator("#stage-language-label").is_visible()
+    assert menu.input_value() == "fr"
+    menu.select_option("en")
+    wait_for(lambda: _audio_language(francophone) == "en", seconds=30, what="the hall's sound")
+
+
+def _audio_language(page) -> str:
+    return page.evaluate(
+        "() => { const h = window.openipsStage && window.openipsStage.hls;"
+        " return h && h.audioTracks[h.audioTrack] ? h.audioTracks[h.audioTrack].lang : ''; }"
+    )
