@@ -203,3 +203,13 @@ def test_hls_files_outside_the_ladder_are_not_served(client, settings, tmp_path)
     for name in ("../secret.txt", "x/index.m3u8", "master.m3u8"):
         response = client.get(f"/live-hls/1/{name}")
         assert response.status_code == 404
+
+
+def test_the_agenda_says_on_air_and_its_cache_follows_the_stage(client, stage_room):
+    session = stage_room.session
+    agenda = reverse("seminars:detail", kwargs={"slug": session.seminar.slug})
+    stage_set_source(session=session, user=stage_room.organizer, source="live")
+    assert "on-air" not in client.get(agenda).content.decode()
+    Stage.objects.filter(session=session).update(state="on_air")
+    Stage.objects.filter(session=session).first().save()  # as the services do: updated_at moves
+    assert 'class="on-air"' in client.get(agenda).content.decode()
