@@ -45,6 +45,20 @@ def test_a_wrong_or_rotated_key_is_refused_and_shows_nothing(rtmp, live_session)
     assert not (supervisor.hls_folder(session.pk) / "master.m3u8").exists()
 
 
+def test_a_stream_without_video_gets_a_clear_state(rtmp, live_session):
+    session, organiser = live_session
+    key = stage_key_rotate(session=session, user=organiser)
+    rtmp.encoders.append(push(rtmp.url(key), video=False))
+    stage = wait_for(
+        lambda: Stage.objects.filter(session=session, state=Stage.State.PROBLEM).first(),
+        seconds=90,
+        what="the no-video state",
+    )
+    assert stage.problem == "no_video"
+    assert _states(session)[-1] == "problem"
+    assert not (supervisor.hls_folder(session.pk) / "master.m3u8").exists()
+
+
 def test_live_stream_ladder_interpretation_end_and_recording(rtmp, live_session, live_server):
     session, organiser = live_session
     key = stage_key_rotate(session=session, user=organiser)
