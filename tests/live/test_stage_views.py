@@ -213,3 +213,11 @@ def test_the_agenda_says_on_air_and_its_cache_follows_the_stage(client, stage_ro
     Stage.objects.filter(session=session).update(state="on_air")
     Stage.objects.filter(session=session).first().save()  # as the services do: updated_at moves
     assert 'class="on-air"' in client.get(agenda).content.decode()
+
+
+def test_the_stage_page_tells_organisers_what_is_wrong_with_the_stream(client, stage_room):
+    stage_set_source(session=stage_room.session, user=stage_room.organizer, source="live")
+    Stage.objects.filter(session=stage_room.session).update(state="problem", problem="no_video")
+    client.force_login(stage_room.organizer)
+    page = client.get(url("stage", stage_room.session)).content.decode()
+    assert 'id="stage-problem"' in page and "The encoder sends no video" in page
