@@ -89,6 +89,46 @@ _declare(
     "Channels/ASGI APIs, any ASGI server) or daphne (the fast path, or refuse to start).",
 )
 _declare(
+    "LIVE_STAGE_RTMP_URL",
+    "",
+    "Where encoders (OBS, vMix, a hardware encoder) send the live stage over RTMP, e.g. "
+    "rtmp://seminars.example.org/live (docs/live-stage.md). Empty: live ingest is off and the "
+    "stage offers pre-recorded and external sources only.",
+)
+_declare(
+    "LIVE_STAGE_RTMP_PULL_URL",
+    "rtmp://127.0.0.1:1935/live",
+    "Where the transcoder reads published streams from nginx's RTMP application, on loopback.",
+)
+_declare(
+    "LIVE_STAGE_HLS_ROOT",
+    "live_hls",
+    "Folder the live transcoder writes HLS playlists and segments to (one folder per session); "
+    "nginx serves it at /live-hls/.",
+)
+_declare(
+    "LIVE_STAGE_RECORDINGS_ROOT",
+    "live_recordings",
+    "Folder nginx's RTMP module records streams to; a finished recording outside it is refused.",
+)
+_declare(
+    "LIVE_STAGE_CALLBACK_NETWORKS",
+    "127.0.0.1/32,::1/128",
+    "Addresses nginx's RTMP callbacks (on_publish, on_publish_done, on_record_done) may come from.",
+)
+_declare(
+    "LIVE_STAGE_END_GRACE_SECONDS",
+    "30",
+    "How long after an encoder disconnects the room says reconnecting before it shows the "
+    "stream as ended.",
+)
+_declare(
+    "LIVE_EMBED_HOSTS",
+    "www.youtube-nocookie.com,player.vimeo.com",
+    "Hosts whose players a stage may embed (YouTube and Vimeo links become their privacy-"
+    "enhanced players); the Content-Security-Policy frame-src lists exactly these.",
+)
+_declare(
     "SITE_URL",
     "http://127.0.0.1:8000",
     "Public base URL, used in emails, tasks and calendar UIDs (`make run` sets it from HOST "

@@ -47,12 +47,17 @@ def storage_origins(*, backend: str | None, endpoint_url: str | None, region: st
 
 
 def content_security_policy(
-    *, site_url: str, storage_origins: list[str], form_origins: list[str] = ()
+    *,
+    site_url: str,
+    storage_origins: list[str],
+    form_origins: list[str] = (),
+    frame_origins: list[str] = (),
 ) -> dict:
     """The SECURE_CSP setting: same origin only, no inline script or style, no framing.
     ``form_origins``: where a form may lead besides this site (the identity providers that
     single sign-on's start and sign-out forms redirect to; browsers apply form-action to the
-    redirect too)."""
+    redirect too). ``frame_origins``: the external players a live stage may embed (none: no
+    frames at all)."""
     return {
         "default-src": [CSP.SELF],
         "script-src": [CSP.SELF],
@@ -70,6 +75,7 @@ def content_security_policy(
         "object-src": [CSP.NONE],
         "base-uri": [CSP.SELF],
         "form-action": [CSP.SELF, *form_origins],
+        "frame-src": list(frame_origins) or [CSP.NONE],
         "frame-ancestors": [CSP.NONE],
     }
 

@@ -131,6 +131,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # How live-room frames reach sockets (live/transport/choice.py checks the value).
 LIVE_TRANSPORT = str(env.get("LIVE_TRANSPORT")).strip().lower()
 
+# The live stage (live/stage/, docs/live-stage.md): RTMP ingest through nginx, the HLS ladder.
+LIVE_STAGE_RTMP_URL = str(env.get("LIVE_STAGE_RTMP_URL")).strip()
+LIVE_STAGE_RTMP_PULL_URL = str(env.get("LIVE_STAGE_RTMP_PULL_URL")).strip().rstrip("/")
+LIVE_STAGE_HLS_ROOT = BASE_DIR / str(env.get("LIVE_STAGE_HLS_ROOT"))
+LIVE_STAGE_RECORDINGS_ROOT = BASE_DIR / str(env.get("LIVE_STAGE_RECORDINGS_ROOT"))
+LIVE_STAGE_CALLBACK_NETWORKS = env.get_list("LIVE_STAGE_CALLBACK_NETWORKS")
+LIVE_STAGE_END_GRACE_SECONDS = float(env.get("LIVE_STAGE_END_GRACE_SECONDS"))
+LIVE_EMBED_HOSTS = [host.lower() for host in env.get_list("LIVE_EMBED_HOSTS")]
+
 # Channel layer and cache: Redis when REDIS_URL is set, in-memory otherwise.
 REDIS_URL = env.get("REDIS_URL")
 if REDIS_URL:
@@ -426,6 +435,8 @@ SECURE_CSP = security.content_security_policy(
     ),
     # Signing in and out with an identity provider: a form here redirects to the provider.
     form_origins=oidc_settings.provider_origins(OIDC_PROVIDERS),
+    # The live stage's external players: only the allow-listed hosts may be framed.
+    frame_origins=[f"https://{host}" for host in LIVE_EMBED_HOSTS],
 )
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

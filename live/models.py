@@ -329,3 +329,74 @@ class LiveConnection(models.Model):
 
     def __str__(self) -> str:
         return str(self.id)
+
+
+class Stage(models.Model):
+    """What a session's room shows: a pre-recorded presentation, a live stream or an embed.
+
+    ``state`` is the live stream's, as the room tells it: ``idle`` before the encoder starts,
+    ``starting`` while the first segments are made, ``on_air``, ``reconnecting`` (the
+    transcoder restarts or the encoder dropped and may come back), ``problem`` (the stream
+    cannot be shown: ``problem`` says why) and ``ended``.
+    """
+
+    class Source(models.TextChoices):
+        PRERECORDED = "prerecorded", _("Pre-recorded presentation")
+        LIVE = "live", _("Live stream from an encoder (RTMP)")
+        EXTERNAL = "external", _("External player (embed)")
+
+    class State(models.TextChoices):
+        IDLE = "idle", _("Not started")
+        STARTING = "starting", _("Starting")
+        ON_AIR = "on_air", _("On air")
+        RECONNECTING = "reconnecting", _("Reconnecting")
+        PROBLEM = "problem", _("Cannot be shown")
+        ENDED = "ended", _("Ended")
+
+    session = models.OneToOneField(
+        "seminars.Session", on_delete=models.CASCADE, primary_key=True, related_name="stage"
+    )
+    source = models.CharField(
+        _("source"), max_length=16, choices=Source.choices, default=Source.PRERECORDED
+    )
+    external_url = models.URLField(_("external player address"), blank=True)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.IDLE)
+    problem = models.CharField(max_length=32, blank=True)
+    on_air_since = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "live_stage"
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
+
+    def __str__(self) -> str:
+        return f"{self.session_id}: {self.source} ({self.state})"
+
+
+class StageFeed(models.Model):
+    """One stream key of a stage: the main feed (``language`` empty) or an interpreter's
+    audio in one language. Only a SHA-256 of the key is stored; the key itself is shown once,
+    when it is made or rotated."""
+
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="feeds")
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    key_rotated_at = models.DateTimeField()
+    client_id = models.CharField(
+        max_length=32, blank=True, help_text=_("nginx's id of the encoder publishing now.")
+    )
+    publishing_since = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "live_stagefeed"
+        ordering = ["stage", "language"]
+        verbose_name = _("stage feed")
+        verbose_name_plural = _("stage feeds")
+        constraints = [
+            models.UniqueConstraint(fields=["stage", "language"], name="one_feed_per_language")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stage_id}:{self.language or 'main'}"

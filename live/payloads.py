@@ -74,3 +74,22 @@ def event_for(
     else:
         return filler(seq)
     return frame_of(seq, chosen)
+
+
+def stage_payload(stage) -> dict:
+    """The ``stage`` room event: what the room shows. The same for every level, and never a
+    stream key (the HLS address names the session only)."""
+    from live.stage.embeds import embed_player_url
+
+    external = stage.source == "external"
+    on_air = stage.source == "live" and stage.state == "on_air"
+    return {
+        "type": "stage",
+        "source": stage.source,
+        "state": stage.state,
+        "problem": stage.problem,
+        "on_air": on_air,
+        "hls": f"/live-hls/{stage.session_id}/master.m3u8" if on_air else "",
+        "embed": (embed_player_url(stage.external_url) or "") if external else "",
+        "link": stage.external_url if external else "",
+    }

@@ -49,6 +49,24 @@ def panel_agency_ids(user, session: Session, agency_ids) -> list[int]:
     return presenting_agency_ids(user, session, agency_ids)
 
 
+def can_choose_stage(user, session: Session) -> bool:
+    """Who chooses what the stage shows (pre-recorded, live, external): the room's moderators."""
+    return can_moderate_room(user, session)
+
+
+def can_see_stream_keys(user, session: Session, agency_ids=None) -> bool:
+    """Who may make (and so see) the session's stream keys: its moderators and organisers,
+    and the presenters of its agencies (their AV team streams). Nobody else, ever.
+    ``agency_ids``: the session's agencies when the caller has them already."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if can_moderate_room(user, session):
+        return True
+    if agency_ids is None:
+        agency_ids = list(session.agencies.values_list("pk", flat=True))
+    return bool(presenting_agency_ids(user, session, agency_ids))
+
+
 def socket_level(
     user, session: Session, room: Room, view: str | None, agency: int | None
 ) -> tuple[str, int | None]:

@@ -483,3 +483,10 @@ def session_with_seminar(*, session_id: int) -> Session:
 def session_agencies(*, session: Session) -> list:
     """The agencies presenting in a session, in the order the room shows them."""
     return list(session.agencies.order_by("acronym", "name", "pk"))
+
+
+def stage_read(*, session: Session):
+    """The session's stage, or an unsaved default one (pre-recorded, idle) when it has none."""
+    from live.models import Stage
+
+    return Stage.objects.filter(session=session).first() or Stage(session=session)

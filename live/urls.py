@@ -1,6 +1,7 @@
 from django.urls import path
 
 from live import views
+from live.views import stage
 
 app_name = "live"
 _session = "<slug:slug>/sessions/<id:session_id>/"
@@ -13,5 +14,6 @@ urlpatterns = [
     path(f"{_session}questions.csv", views.export_csv, name="export_csv"),
     path(f"{_session}questions.xlsx", views.export_xlsx, name="export_xlsx"),
     path(f"{_session}faq/", views.faq, name="faq"),
+    path(f"{_session}stage/", stage.stage_page, name="stage"),
     path(f"{_session}faq/publish/", views.faq_publish, name="faq_publish"),
 ]

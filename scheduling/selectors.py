@@ -5,6 +5,7 @@ import hashlib
 import weakref
 from functools import cache
 
+from django.apps import apps
 from django.db import connection
 from django.db.models import Field, Prefetch, QuerySet
 from django.http import Http404
@@ -18,7 +19,7 @@ def seminar_sessions(seminar: Seminar) -> QuerySet[Session]:
     queries whatever their count."""
     return (
         Session.objects.filter(seminar=seminar)
-        .select_related("repeat_of")
+        .select_related("repeat_of", "stage")
         .prefetch_related(
             Prefetch("agencies", queryset=Organization.objects.order_by("acronym", "name"))
         )
@@ -136,7 +137,13 @@ def _agenda_stamp_sql() -> str:
     seminar, session = qn(Seminar._meta.db_table), qn(Session._meta.db_table)
     link = qn(Session.agencies.through._meta.db_table)
     change, organization = qn(SessionChange._meta.db_table), qn(Organization._meta.db_table)
-    of_seminar = f"FROM {session} s WHERE s.seminar_id = {seminar}.id"
+    stage = qn(apps.get_model("live", "Stage")._meta.db_table)
+    # The live stage's "On air" is on the agenda: its state changes count, in the sessions'
+    # own subquery (one join, no extra plan).
+    of_seminar_with_stage = (
+        f"FROM {session} s LEFT JOIN {stage} st ON st.session_id = s.id "
+        f"WHERE s.seminar_id = {seminar}.id"
+    )
     via_session = f"x JOIN {session} s ON s.id = x.session_id WHERE s.seminar_id = {seminar}.id"
     # Changes name their seminar: a deleted session's entry has no session to join through.
     of_seminar_changes = f"x WHERE x.seminar_id = {seminar}.id"
@@ -146,7 +153,8 @@ def _agenda_stamp_sql() -> str:
 
     # One subquery per table: each costs the server a plan, and plans cost more than rows.
     subqueries = [
-        f"SELECT {text('COUNT(*)', 'MAX(s.updated_at)', _FAQ_COUNT, _FAQ_IDS)} {of_seminar}",
+        f"SELECT {text('COUNT(*)', 'MAX(s.updated_at)', _FAQ_COUNT, _FAQ_IDS, _STAGE)} "
+        f"{of_seminar_with_stage}",
         f"SELECT {text('COUNT(*)', 'MAX(x.id)')} FROM {link} {via_session}",
         f"SELECT {text('COUNT(*)', 'MAX(x.id)')} FROM {change} {of_seminar_changes}",
         f"SELECT {text('MAX(updated_at)')} FROM {organization}",
@@ -154,5 +162,6 @@ def _agenda_stamp_sql() -> str:
     return text(*(f"({subquery})" for subquery in subqueries))
 
 
+_STAGE = "MAX(st.updated_at)"
 _FAQ_COUNT = "SUM(CASE WHEN s.faq_published THEN 1 ELSE 0 END)"
 _FAQ_IDS = "SUM(CASE WHEN s.faq_published THEN s.id ELSE 0 END)"

@@ -13,6 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accesskeys import purposes
+from live.payloads import stage_payload
+from live.selectors import stage_read
 from live.services import room_invite_create, room_invites_rotate
 from live.views.common import moderator_session_or_login, socket_path
 from live.views.strings import client_strings
@@ -55,6 +57,7 @@ def projector(request: HttpRequest, slug: str, session_id: int):
         "seminar": session.seminar,
         "session": session,
         "qr_svg": _qr_svg(join_url),
+        "on_air": stage_payload(stage_read(session=session))["on_air"],
         "join_url": join_url,
         "qr_url": reverse("live:screen_qr", kwargs={"slug": slug, "session_id": session.pk}),
         # Show a fresh invite well before the one on screen expires.

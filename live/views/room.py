@@ -12,7 +12,8 @@ from django.views.decorators.http import require_GET
 from live import permissions
 from live.errors import LiveError
 from live.forms import AskForm
-from live.selectors import room_enter, session_with_seminar
+from live.payloads import stage_payload
+from live.selectors import room_enter, session_with_seminar, stage_read
 from live.services import question_ask, room_identity_join
 from live.views.common import (
     ROOM_TOKENS_KEY,
@@ -76,6 +77,10 @@ def live_room(request: HttpRequest, slug: str, session_id: int):
         "client": _client_config(request, session, agencies, token),
         "faq_url": url_for("live:faq", session) if session.faq_published else "",
         "faq_publish_url": url_for("live:faq_publish", session) if can_moderate else "",
+        "stage_initial": stage_payload(stage_read(session=session)),
+        "stage_url": url_for("live:stage", session)
+        if permissions.can_see_stream_keys(user, session, [a.pk for a in agencies])
+        else "",
         **session_times(session, request),
     }
     return render(request, "live/room.html", context, status=status)

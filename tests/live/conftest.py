@@ -8,3 +8,7 @@ def _attendance_notes_forgotten():
 
     yield
     attendance_forget()
+
+
+# The live stage's fixtures (a real nginx with the RTMP module; a session set to live).
+from tests.live.stage_helpers import live_session, rtmp  # noqa: E402, F401 (fixtures)

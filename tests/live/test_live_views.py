@@ -148,11 +148,11 @@ def test_room_page_queries_do_not_grow_with_agencies(client, room, django_assert
     client.force_login(room.moderator)
     client.get(url("room", room.session))  # warm the session
     # seminar, session, agencies, browser session, user, roles, presenter roles, and the
-    # media library's player (one query for the session's presentations).
-    with django_assert_num_queries(8):
+    # media library's player (one query for the session's presentations), the stage.
+    with django_assert_num_queries(9):
         client.get(url("room", room.session))
     room.session.agencies.add(*factories.AgencyFactory.create_batch(5))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get(url("room", room.session))
 
 

@@ -7,6 +7,7 @@ import { RoomSocket, format, readConfig } from "./socket.js";
 import { browserZone } from "../js/timezone.js";
 import { actionFrame, fillMergeTargets, fillModeratorActions } from "./moderation.js";
 import { PUBLIC_STATES, RoomStore } from "./store.js";
+import { stagePlayer } from "./stage.js";
 
 const config = readConfig();
 const T = config.strings;
@@ -167,7 +168,13 @@ function renderList(list, emptyNote, listName, questions) {
   if (emptyNote) emptyNote.hidden = questions.length > 0;
 }
 
+let shownStage = null;
+
 function render() {
+  if (stagePlayer && store.stage !== shownStage) {
+    shownStage = store.stage;
+    stagePlayer.show(store.stage);
+  }
   const isModerator = level() === "moderator";
   renderList(
     els.questions,

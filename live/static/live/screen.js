@@ -21,6 +21,8 @@ function authorName(question) {
 }
 
 function render() {
+  // "On air" while the stage's live stream is on air (the room's `stage` events).
+  if (store.stage) document.getElementById("on-air").hidden = !store.stage.on_air;
   const current = store.list((q) => q.state === "highlighted")[0];
   if (current) {
     const meta = document.createElement("p");

@@ -21,6 +21,7 @@ export class RoomStore {
     this.qaModerated = null;
     this.presence = null;
     this.mutedPeople = new Map(); // person key → name (moderators learn it from events)
+    this.stage = null; // the last `stage` event: what the room shows
   }
 
   /** Apply one server frame (anything but clock frames). */
@@ -143,6 +144,9 @@ export class RoomStore {
         break;
       case "person.muted":
         this.personMuted(event);
+        break;
+      case "stage":
+        this.stage = event;
         break;
       default:
         break; // "seq" fillers and event types this client does not know

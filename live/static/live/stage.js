@@ -1,0 +1,142 @@
+// The stage in the room: a live HLS stream (with its audio-only mode and interpretation
+// languages), an external player, or the pre-recorded player. It follows the room's `stage`
+// events (docs/websocket-protocol.md) without a reload; room.js hands them over.
+const LOW_BANDWIDTH_KEY = "openips:lowBandwidth";
+const $ = (id) => document.getElementById(id);
+
+let hlsScript = null;
+function loadHlsJs(url) {
+  if (!hlsScript) {
+    hlsScript = new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = url;
+      script.onload = () => resolve(window.Hls);
+      script.onerror = () => reject(new Error("hls.js failed to load"));
+      document.head.append(script);
+    });
+  }
+  return hlsScript;
+}
+
+export class StagePlayer {
+  constructor(root) {
+    this.root = root;
+    this.text = root.dataset;
+    this.video = $("stage-video");
+    this.audio = $("stage-audio");
+    this.low = $("stage-low-bandwidth");
+    this.language = $("stage-language");
+    this.hls = null;
+    this.url = "";
+    this.stage = null;
+    this.low.checked = localStorage.getItem(LOW_BANDWIDTH_KEY) === "1";
+    this.low.addEventListener("change", () => {
+      localStorage.setItem(LOW_BANDWIDTH_KEY, this.low.checked ? "1" : "0");
+      this.play(this.url, true);
+    });
+    this.language.addEventListener("change", () => this.chooseLanguage(this.language.value));
+  }
+
+  show(stage) {
+    if (!stage) return;
+    this.stage = stage;
+    const live = stage.source === "live" && ["on_air", "reconnecting", "starting"].includes(stage.state);
+    const external = stage.source === "external" && Boolean(stage.embed);
+    $("stage-live").hidden = !live;
+    $("stage-embed").hidden = !external;
+    $("stage-prerecorded").hidden = live || external;
+    this.root.dataset.state = stage.source === "live" ? stage.state : stage.source;
+    $("stage-status").textContent = this.statusText(stage);
+    if (external && $("stage-frame").getAttribute("src") !== stage.embed) {
+      $("stage-frame").src = stage.embed;
+      $("stage-link").href = stage.link || stage.embed;
+    }
+    if (!external) $("stage-frame").removeAttribute("src");
+    if (live && stage.hls) this.play(stage.hls, false);
+    if (!live) this.stop();
+  }
+
+  statusText(stage) {
+    if (stage.source !== "live") return "";
+    const texts = {
+      on_air: this.text.textOnAir,
+      starting: this.text.textStarting,
+      reconnecting: this.text.textReconnecting,
+      ended: this.text.textEnded,
+    };
+    if (stage.state === "problem") {
+      return stage.problem === "no_video" ? this.text.textNoVideo : this.text.textCodec;
+    }
+    return texts[stage.state] || "";
+  }
+
+  stop() {
+    this.hls?.destroy();
+    this.hls = null;
+    this.url = "";
+    this.video.removeAttribute("src");
+    this.audio.removeAttribute("src");
+  }
+
+  async play(url, force) {
+    if (!url || (url === this.url && !force && this.hls)) return;
+    this.hls?.destroy();
+    this.url = url;
+    const Hls = await loadHlsJs(this.root.dataset.hlsJs);
+    if (!Hls.isSupported()) {
+      this.video.src = url;
+      return;
+    }
+    const soundOnly = this.low.checked;
+    const media = soundOnly ? this.audio : this.video;
+    this.video.hidden = soundOnly;
+    this.audio.hidden = !soundOnly;
+    (soundOnly ? this.video : this.audio).pause();
+    // Sound only reads the chosen language's audio playlist: no picture is ever fetched.
+    const source = soundOnly ? url.replace("master.m3u8", this.soundPlaylist()) : url;
+    this.hls = new Hls({ liveSyncDurationCount: 2, lowLatencyMode: false });
+    this.hls.on(Hls.Events.MANIFEST_PARSED, () => media.play().catch(() => {}));
+    this.hls.on(Hls.Events.AUDIO_TRACKS_UPDATED, () => this.fillLanguages());
+    this.hls.on(Hls.Events.FRAG_BUFFERED, () => {
+      this.root.dataset.playable = "1";
+    });
+    this.hls.on(Hls.Events.ERROR, (_event, error) => {
+      if (error.fatal) $("stage-status").textContent = this.text.textError;
+    });
+    this.hls.loadSource(source);
+    this.hls.attachMedia(media);
+  }
+
+  soundPlaylist() {
+    const chosen = this.language.value;
+    const hall = this.language.dataset.hall || "";
+    return `a-${chosen && chosen !== hall ? chosen : "orig"}/index.m3u8`;
+  }
+
+  fillLanguages() {
+    const tracks = this.hls.audioTracks || [];
+    if (tracks.length < 2) return;
+    this.language.replaceChildren(
+      ...tracks.map((track) => new Option(track.name || track.lang, track.lang)),
+    );
+    this.language.dataset.hall = tracks[0].lang;
+    $("stage-language-label").hidden = false;
+    // The vendor's interface language by default, when it is interpreted.
+    const wanted = this.chosenLanguage || document.documentElement.lang.split("-")[0];
+    if (tracks.some((track) => track.lang === wanted)) this.chooseLanguage(wanted);
+  }
+
+  chooseLanguage(code) {
+    this.chosenLanguage = code;
+    this.language.value = code;
+    const index = (this.hls?.audioTracks || []).findIndex((track) => track.lang === code);
+    if (index >= 0 && this.hls.audioTrack !== index) this.hls.audioTrack = index;
+    if (this.low.checked) this.play(this.url, true);
+  }
+}
+
+const root = $("stage");
+export const stagePlayer = root ? new StagePlayer(root) : null;
+const initial = $("stage-initial");
+if (stagePlayer && initial) stagePlayer.show(JSON.parse(initial.textContent));
+window.openipsStage = stagePlayer;
