@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "seminars",
     "live",
+    "polls",
     "scheduling",
     "registration",
     "media_library",

@@ -1,0 +1,48 @@
+"""Who may do what with polls: the one entry point for the socket handlers, services,
+selectors and exports.
+
+- Preparing, launching and closing: the room's moderators, and the presenters of an agency
+  presenting in the session (for the polls of their agency).
+- Showing or hiding results and allowing short text answers: moderators only.
+- Voting: everyone in the room, in-room phones (room tokens) included.
+- Seeing totals: moderators and the preparing agency always; the audience only while the
+  poll's results are public (``Poll.results_public``).
+- Exports: what ``live.permissions.export_agency_ids`` allows for the session's questions
+  (moderators every poll; a presenting agency's presenters too, without names: exports hold
+  totals and allowed text answers, never who voted).
+"""
+
+from live import groups
+from live import permissions as live_permissions
+from live.rooms import Viewer
+from polls.models import Poll
+
+
+def may_prepare(viewer: Viewer) -> bool:
+    return not viewer.token and viewer.level in (groups.MODERATOR, groups.AGENCY)
+
+
+def may_run(viewer: Viewer, poll: Poll) -> bool:
+    """Launch or close ``poll``."""
+    if viewer.token:
+        return False
+    if viewer.is_moderator:
+        return True
+    return viewer.level == groups.AGENCY and poll.agency_id == viewer.agency_id
+
+
+def sees_everything(viewer: Viewer, poll: Poll) -> bool:
+    """Drafts, totals at any time, text answers waiting for a moderator."""
+    return may_run(viewer, poll)
+
+
+def sees_poll(viewer: Viewer, poll: Poll) -> bool:
+    return poll.state != Poll.State.DRAFT or sees_everything(viewer, poll)
+
+
+def sees_totals(viewer: Viewer, poll: Poll) -> bool:
+    return sees_everything(viewer, poll) or poll.results_public
+
+
+def may_export(user, session) -> bool:
+    return live_permissions.export_agency_ids(user, session) is not None
