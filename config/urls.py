@@ -38,6 +38,7 @@ urlpatterns = [
     path("seminars/", include("media_library.seminar_urls")),
     path("seminars/", include("scheduling.seminar_urls")),
     path("seminars/", include("live.urls")),
+    path("seminars/", include("polls.urls")),
     path("seminars/", include("seminars.urls")),
 ]
 if settings.DEBUG:

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from polls import views
+
+app_name = "polls"
+_session = "<slug:slug>/sessions/<id:session_id>/"
+urlpatterns = [
+    path(f"{_session}polls.csv", views.export, {"fmt": "csv"}, name="export_csv"),
+    path(f"{_session}polls.xlsx", views.export, {"fmt": "xlsx"}, name="export_xlsx"),
+    path(f"{_session}polls/<id:poll_id>.csv", views.export, {"fmt": "csv"}, name="poll_csv"),
+    path(f"{_session}polls/<id:poll_id>.xlsx", views.export, {"fmt": "xlsx"}, name="poll_xlsx"),
+]
