@@ -128,3 +128,69 @@ class PollVote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.poll_id}: {self.pk}"
+
+
+class FeedbackQuestions(models.Model):
+    """The organiser's up to two questions of a session's feedback (besides the rating)."""
+
+    session = models.OneToOneField(
+        "seminars.Session", on_delete=models.CASCADE, related_name="feedback_questions"
+    )
+    question_one = models.CharField(_("first question"), max_length=200, blank=True)
+    question_two = models.CharField(_("second question"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("feedback questions")
+        verbose_name_plural = _("feedback questions")
+
+    def __str__(self) -> str:
+        return str(self.session_id)
+
+
+class SessionFeedback(models.Model):
+    """One person's feedback on a session: one per person and session, editable for a week."""
+
+    EDITABLE_DAYS = 7
+    TEXT_MAX_CHARS = 1000
+
+    session = models.ForeignKey(
+        "seminars.Session", on_delete=models.CASCADE, related_name="feedback"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_feedback"
+    )
+    rating = models.PositiveSmallIntegerField(_("rating"))
+    answer_one = models.TextField(_("answer to the first question"), blank=True)
+    answer_two = models.TextField(_("answer to the second question"), blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("session feedback")
+        verbose_name_plural = _("session feedback")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user"], name="one_feedback_per_person"),
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}: {self.rating}"
+
+
+class FeedbackRequest(models.Model):
+    """The one email asking a person for a session's feedback (its row: sent, never again)."""
+
+    session = models.ForeignKey("seminars.Session", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user"], name="one_feedback_email")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}: {self.user_id}"

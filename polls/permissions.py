@@ -12,10 +12,15 @@ selectors and exports.
   totals and allowed text answers, never who voted).
 """
 
+from django.utils import timezone
+
 from live import groups
 from live import permissions as live_permissions
+from live.models import Attendance
 from live.rooms import Viewer
 from polls.models import Poll
+from registration.models import EngagementEvent
+from seminars import permissions as seminar_permissions
 
 
 def may_prepare(viewer: Viewer) -> bool:
@@ -46,3 +51,35 @@ def sees_totals(viewer: Viewer, poll: Poll) -> bool:
 
 def may_export(user, session) -> bool:
     return live_permissions.export_agency_ids(user, session) is not None
+
+
+# ---- session feedback ------------------------------------------------------------------
+
+
+def attended(user, session) -> bool:
+    """Was in the room live, or watched the session's recording (both already recorded)."""
+    if not user.is_authenticated:
+        return False
+    if Attendance.objects.filter(session=session, user=user).exists():
+        return True
+    return EngagementEvent.objects.filter(
+        session=session,
+        kind=EngagementEvent.Kind.RECORDING_WATCHED_SECONDS,
+        registration__person__user=user,
+    ).exists()
+
+
+def may_give_feedback(user, session) -> bool:
+    return session.ends_at <= timezone.now() and attended(user, session)
+
+
+def feedback_view(user, session) -> str | None:
+    """``"named"`` for organisers and moderators, ``"anonymous"`` for presenters of an agency
+    presenting in the session, None for anyone else."""
+    if not user.is_authenticated:
+        return None
+    if seminar_permissions.can_moderate_session(user, session):
+        return "named"
+    if seminar_permissions.can_present_in_session(user, session):
+        return "anonymous"
+    return None

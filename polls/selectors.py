@@ -46,7 +46,7 @@ def poll_totals(poll: Poll) -> dict:
     chosen: Counter = Counter()
     ratings: Counter = Counter()
     words: Counter = Counter()
-    pending = []
+    pending: list[dict] = []
     voters = 0
     for pk, option_ids, rating, text, text_state in rows:
         voters += 1

@@ -117,7 +117,10 @@ def _change_state(room: Room, viewer: Viewer, poll_id: object, *, to: str) -> di
         poll = _poll_or_error(room, poll_id, lock=True)
         if not permissions.may_run(viewer, poll):
             raise _forbidden()
-        allowed_from = {Poll.State.OPEN: Poll.State.DRAFT, Poll.State.CLOSED: Poll.State.OPEN}
+        allowed_from: dict[str, str] = {
+            Poll.State.OPEN: Poll.State.DRAFT,
+            Poll.State.CLOSED: Poll.State.OPEN,
+        }
         poll.refresh_from_db(fields=["state"])
         if poll.state != allowed_from[to]:
             message = (
@@ -175,7 +178,7 @@ def poll_set_results(
 def _clean_vote(poll: Poll, frame: dict) -> dict:
     if poll.kind == Poll.Kind.RATING:
         rating = frame.get("rating")
-        if not _is_int(rating) or not 1 <= rating <= 5:
+        if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
             raise LiveError("invalid", _("Choose a rating from 1 to 5."), field="rating")
         return {"rating": rating, "option_ids": [], "text": ""}
     if poll.kind == Poll.Kind.TEXT:
@@ -236,7 +239,7 @@ def poll_answer_moderate(*, room: Room, viewer: Viewer, vote_id: object, allowed
         raise LiveError("invalid", _("“Allowed” must be yes or no."), field="allowed")
     vote = (
         PollVote.objects.filter(pk=vote_id, poll__session_id=room.session_id).first()
-        if _is_int(vote_id)
+        if isinstance(vote_id, int) and not isinstance(vote_id, bool)
         else None
     )
     if vote is None:

@@ -9,4 +9,6 @@ urlpatterns = [
     path(f"{_session}polls.xlsx", views.export, {"fmt": "xlsx"}, name="export_xlsx"),
     path(f"{_session}polls/<id:poll_id>.csv", views.export, {"fmt": "csv"}, name="poll_csv"),
     path(f"{_session}polls/<id:poll_id>.xlsx", views.export, {"fmt": "xlsx"}, name="poll_xlsx"),
+    path(f"{_session}feedback/", views.feedback, name="feedback"),
+    path(f"{_session}feedback/results/", views.feedback_results, name="feedback_results"),
 ]

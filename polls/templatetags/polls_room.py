@@ -44,4 +44,6 @@ def room_polls(context, screen: bool = False) -> dict:
         "poll_screen": screen,
         "poll_exports": not screen and permissions.may_export(request.user, session),
         "poll_strings": poll_strings(),
+        # After the session: those who were there are asked for their feedback here too.
+        "feedback_asked": not screen and permissions.may_give_feedback(request.user, session),
     }
