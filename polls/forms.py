@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from polls.models import SessionFeedback
+from polls.models import CertificateRule, SessionFeedback
 
 
 class FeedbackForm(forms.Form):
@@ -32,3 +32,21 @@ class FeedbackForm(forms.Form):
                 self.fields[name].label = question
             else:
                 del self.fields[name]
+
+
+class CertificateRuleForm(forms.ModelForm):
+    class Meta:
+        model = CertificateRule
+        fields = ["min_live_minutes", "min_recording_share"]
+
+    def clean_min_recording_share(self):
+        share = self.cleaned_data["min_recording_share"]
+        if share is not None and not 1 <= share <= 100:
+            raise forms.ValidationError(_("Give a share from 1 to 100."))
+        return share
+
+    def clean(self):
+        data = super().clean()
+        if data.get("min_live_minutes") is None and data.get("min_recording_share") is None:
+            raise forms.ValidationError(_("Set at least one of the two thresholds."))
+        return data

@@ -194,3 +194,64 @@ class FeedbackRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session_id}: {self.user_id}"
+
+
+class CertificateRule(models.Model):
+    """An organiser's rule for certificates of attendance of one seminar: either threshold
+    (or both, when set) makes a person eligible."""
+
+    seminar = models.OneToOneField(
+        "seminars.Seminar", on_delete=models.CASCADE, related_name="certificate_rule"
+    )
+    min_live_minutes = models.PositiveIntegerField(
+        _("minutes present live"),
+        null=True,
+        blank=True,
+        help_text=_("In the seminar's sessions, all together. Empty: not a way to qualify."),
+    )
+    min_recording_share = models.PositiveSmallIntegerField(
+        _("share of recordings watched (%)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "A session's recording counts once half its length was watched. "
+            "Empty: not a way to qualify."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("certificate rule")
+        verbose_name_plural = _("certificate rules")
+
+    def __str__(self) -> str:
+        return str(self.seminar_id)
+
+
+class Certificate(models.Model):
+    """A certificate of attendance as issued (what it says is kept as issued)."""
+
+    seminar = models.ForeignKey(
+        "seminars.Seminar", on_delete=models.CASCADE, related_name="certificates"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates"
+    )
+    code = models.CharField(max_length=32, unique=True)
+    full_name = models.CharField(max_length=150)
+    company = models.CharField(max_length=200, blank=True)
+    language = models.CharField(max_length=8)
+    sessions = models.JSONField(default=list)
+    issued_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("certificate of attendance")
+        verbose_name_plural = _("certificates of attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["seminar", "user"], name="one_certificate_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return self.code

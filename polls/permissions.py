@@ -13,6 +13,7 @@ selectors and exports.
 """
 
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from live import groups
 from live import permissions as live_permissions
@@ -83,3 +84,17 @@ def feedback_view(user, session) -> str | None:
     if seminar_permissions.can_present_in_session(user, session):
         return "anonymous"
     return None
+
+
+# ---- certificates ----------------------------------------------------------------------
+
+
+def may_manage_certificates(user, seminar) -> bool:
+    """Organisers set the rule, issue and revoke."""
+    return seminar_permissions.can_manage_seminar(user, seminar)
+
+
+def issued_message(count: int) -> str:
+    return ngettext("%(count)s certificate issued.", "%(count)s certificates issued.", count) % {
+        "count": count
+    }

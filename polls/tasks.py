@@ -22,3 +22,10 @@ def sweep_feedback_requests() -> int:
         feedback_requests_send(session_id=pk)
         for pk in sessions_awaiting_feedback_requests(within=timedelta(days=2))
     )
+
+
+@task()
+def render_certificate(certificate_id: int) -> bool:
+    from polls.certificates import certificate_render_and_send
+
+    return certificate_render_and_send(certificate_id=certificate_id)

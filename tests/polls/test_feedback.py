@@ -1,5 +1,6 @@
 """Session feedback: who may answer, who sees what (named or not), and the one email."""
 
+import secrets
 from datetime import timedelta
 
 import pytest
@@ -39,7 +40,12 @@ def ended(db):
         time_zone="Africa/Accra",
     )  # fmt: skip
     registration = Registration.objects.create(
-        seminar=seminar, person=person, status="confirmed", attendance_mode="online"
+        seminar=seminar,
+        person=person,
+        status="confirmed",
+        attendance_mode="online",
+        calendar_token=secrets.token_urlsafe(32),
+        check_in_code=secrets.token_hex(4),
     )
     EngagementEvent.objects.create(
         registration=registration,
