@@ -131,3 +131,18 @@ def test_my_registration_offers_the_certificate_to_the_eligible_only(client, sem
     assert "Download certificate (PDF)" in client.get(url).content.decode()
     client.force_login(seminar["short"])
     assert "Download certificate (PDF)" not in client.get(url).content.decode()
+
+
+def test_the_task_renders_the_pdf_and_emails_it_once(seminar, settings):
+    from polls.certificates import certificate_render_and_send
+    from tests.smtp import smtp_server
+
+    certificate = certificate_issue(seminar=seminar["seminar"], user=seminar["arabic"])
+    with smtp_server(settings) as mailbox:
+        assert certificate_render_and_send(certificate_id=certificate.pk) is True
+        assert certificate_render_and_send(certificate_id=certificate.pk) is False
+    (message,) = mailbox.messages
+    assert message["To"] == "ar@x.example"
+    (attachment,) = list(message.iter_attachments())
+    assert attachment.get_content_type() == "application/pdf"
+    assert bytes(Certificate.objects.get().pdf).startswith(b"%PDF")
