@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing as mp
 import os
+import random
 import time
 from array import array
 from collections import Counter
@@ -222,6 +223,40 @@ class Worker:
             "errors": dict(self.errors),
         }
 
+    def poll_vote(self, poll_id: int, option_ids: list[int], spread: float) -> int:
+        """Each client votes once at a random moment within ``spread`` seconds (bench/polls.py)."""
+        loop = asyncio.get_running_loop()
+        sent = 0
+        for state in self.clients:
+            if state.conn is None:
+                continue
+            option = option_ids[state.cid % len(option_ids)]
+            frame = b'{"type":"poll.vote","poll_id":%d,"option_ids":[%d]}' % (poll_id, option)
+            loop.call_later(random.uniform(0, spread), state.conn.send_text, frame)
+            sent += 1
+        return sent
+
+    def poll_stats(self, voters: int) -> dict:
+        """Per worker: the totals events seen (distinct seqs), and the clients that have the
+        final totals (``voters`` counted) with the time the last of them got it."""
+        final_at: dict[int, float] = {}
+        seqs: set[int] = set()
+        names = {index: key for key, index in self.keys.items() if key.startswith("t:")}
+        for cid, k, t in zip(self.rec_client, self.rec_key, self.rec_time, strict=True):
+            key = names.get(k)
+            if key is None:
+                continue
+            _t, _poll, count, seq = key.split(":")
+            seqs.add(int(seq))
+            if int(count) >= voters and cid not in final_at:
+                final_at[cid] = t
+        return {
+            "seqs": sorted(seqs),
+            "final": len(final_at),
+            "last_final": max(final_at.values(), default=None),
+            "frames": sum(1 for k in self.rec_key if k in names),
+        }
+
     async def serve(self) -> None:
         loop = asyncio.get_running_loop()
         commands: asyncio.Queue = asyncio.Queue()
@@ -239,8 +274,8 @@ class Worker:
                 self.pipe.send(len(self.rec_time))
             elif command == "synced":
                 self.pipe.send(self.synced())
-            elif command == "stats":
-                self.pipe.send(self.stats(arg))
+            elif command in SIMPLE_COMMANDS:
+                self.pipe.send(SIMPLE_COMMANDS[command](self, arg))
             elif command == "close":
                 self.stopping = True
                 for state in self.clients:
@@ -249,6 +284,13 @@ class Worker:
                 await asyncio.sleep(0.5)
                 self.pipe.send(True)
                 return
+
+
+SIMPLE_COMMANDS = {
+    "stats": Worker.stats,
+    "poll_vote": lambda worker, arg: worker.poll_vote(*arg),
+    "poll_stats": Worker.poll_stats,
+}
 
 
 def _worker_main(target: Target, cids: list[int], pipe, cores: set[int]) -> None:

@@ -11,6 +11,7 @@ Speaks JSON lines on stdin/stdout (one command, one reply):
   {"cmd": "room", "clients": N}              -> {"session_id": .., "tokens": [...]}
   {"cmd": "publish", "rate": R, "duration": D}
       -> {"table": [[key, index, sent_at, service_returned_at], ...]}
+  {"cmd": "poll"}                            -> {"poll_id": .., "option_ids": [...]}
   {"cmd": "seed_http"}                       -> {"slug": .., "register_fields": {..}}
 """
 
@@ -136,6 +137,31 @@ def publish(rate: float, duration: float) -> dict:
     return {"table": table}
 
 
+def poll_open() -> dict:
+    """A single-choice poll in the room, results shown while voting, launched (bench/polls.py)."""
+    from live.rooms import Viewer
+    from live.selectors import room_load
+    from polls import services
+
+    room = room_load(session_id=STATE["session_id"])
+    moderator = Viewer(level="moderator", person_key="u0", name="")
+    created = services.poll_create(
+        room=room,
+        viewer=moderator,
+        kind="single",
+        question="Which market do you serve?",
+        options=["Local", "Regional", "Global"],
+        results_while_voting=True,
+    )
+    poll_id = created["poll_id"]
+    services.poll_set_results(room=room, viewer=moderator, poll_id=poll_id, shown=True)
+    services.poll_launch(room=room, viewer=moderator, poll_id=poll_id)
+    from polls.models import PollOption
+
+    options = list(PollOption.objects.filter(poll_id=poll_id).values_list("pk", flat=True))
+    return {"poll_id": poll_id, "option_ids": options}
+
+
 def seed_http() -> dict:
     """The agenda's seminar, and a valid registration form for it as a browser submits it:
     every session ticked (the form's default), one agency's consent ticked. ``{n}`` in the
@@ -170,6 +196,7 @@ COMMANDS = {
     "room": lambda c: room_create(int(c["clients"])),
     "publish": lambda c: publish(float(c["rate"]), float(c["duration"])),
     "seed_http": lambda c: seed_http(),
+    "poll": lambda c: poll_open(),
 }
 
 

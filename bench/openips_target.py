@@ -29,6 +29,8 @@ def _event_keys(obj: dict, out: list) -> None:
             out.append(f"q:{question['id']}")
     elif kind == "question.votes":
         out.append(f"v:{obj['id']}:{obj['votes']}")
+    elif kind == "poll.totals":  # bench/polls.py: one key per totals event (its seq)
+        out.append(f"t:{obj['poll_id']}:{obj['voters']}:{obj['seq']}")
 
 
 def extract(obj) -> list:

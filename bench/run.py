@@ -20,7 +20,7 @@ import traceback
 from datetime import UTC, datetime
 from importlib.metadata import version
 
-from bench import exports, fanout, infra, procs, report, scenarios, storms
+from bench import exports, fanout, infra, polls, procs, report, scenarios, storms
 from bench.configs import FloorConfig, NaiveConfig, OpenIPSConfig, base_env
 
 RESULTS = procs.ROOT / "bench" / "results"
@@ -37,6 +37,7 @@ PLANS = {
         "export_rows": [10_000, 100_000],
         "join_storm": [5000, 10000],
         "resume_storm": 10000,
+        "poll_clients": 5000,
     },
     "quick": {
         "clients": [500, 1000],
@@ -49,9 +50,20 @@ PLANS = {
         "export_rows": [2_000, 20_000],
         "join_storm": [1000, 2000],
         "resume_storm": 2000,
+        "poll_clients": 1000,
     },
 }
-SECTIONS = ["fanout", "spread", "restart", "joinstorm", "resumestorm", "idle", "http", "exports"]
+SECTIONS = [
+    "fanout",
+    "spread",
+    "restart",
+    "joinstorm",
+    "resumestorm",
+    "polls",
+    "idle",
+    "http",
+    "exports",
+]
 
 
 def versions() -> dict:
@@ -231,6 +243,12 @@ def run_sections(results, plan, sections, configs, by_name, cores, work) -> None
             "resume_storm",
             lambda: storms.resume_storm(openips, clients=plan["resume_storm"], cores=cores["load"]),
         )
+    if openips is not None and "polls" in sections:
+        section(
+            results,
+            "polls",
+            lambda: polls.poll_vote(openips, clients=plan["poll_clients"], cores=cores["load"]),
+        )
     if "idle" in sections:
         section(
             results,
@@ -274,6 +292,7 @@ def main() -> None:
     parser.add_argument(
         "--storm-clients", help="override the join storm's sizes (the resume storm takes the last)"
     )
+    parser.add_argument("--poll-clients", help="override the poll section's clients, e.g. 5000")
     parser.add_argument(
         "--transport",
         "--live-transport",
@@ -290,6 +309,8 @@ def main() -> None:
     if args.storm_clients:
         PLANS[plan]["join_storm"] = [int(n) for n in args.storm_clients.split(",")]
         PLANS[plan]["resume_storm"] = PLANS[plan]["join_storm"][-1]
+    if args.poll_clients:
+        PLANS[plan]["poll_clients"] = int(args.poll_clients)
     started = time.monotonic()
     results = run(plan, args.only.split(","), args.sections.split(","))
     results["total_seconds"] = round(time.monotonic() - started, 1)

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "seminars",
     "live",
+    "polls",
     "scheduling",
     "registration",
     "media_library",
@@ -372,6 +373,9 @@ LEAD_SCORE_WEIGHTS = {
     "slides_downloaded": 2,
     "recording_watched": 1,
     "segment_match": 3,
+    # Points per poll of the agency's sessions the vendor answered (polls app). Not a
+    # LeadScoreWeights column yet: a seminar's row keeps this default.
+    "polls_answered": 2,
 }
 DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL")
 

@@ -39,6 +39,7 @@ urlpatterns = [
     path("seminars/", include("scheduling.seminar_urls")),
     path("seminars/", include("live.urls")),
     path("", include("live.stage_urls")),
+    path("seminars/", include("polls.urls")),
     path("seminars/", include("seminars.urls")),
 ]
 if settings.DEBUG:

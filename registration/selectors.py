@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from live.models import Attendance, Question, Vote
+from polls.models import PollVote
 from registration import constants
 from registration.models import (
     AgencyConsent,
@@ -36,6 +37,7 @@ class LeadSignals(TypedDict):
     contact_me: int
     slides_downloaded: int
     seconds_watched: int
+    polls_answered: int
     agency_leads: list[Lead]  # the agency's follow-up state, prefetched (at most one)
 
 
@@ -181,7 +183,8 @@ def lead_weights(seminar: Seminar) -> dict[str, int]:
     row = LeadScoreWeights.objects.filter(seminar=seminar).first()
     if row is None:
         return dict(constants.DEFAULT_LEAD_WEIGHTS)
-    return {name: getattr(row, name) for name in constants.DEFAULT_LEAD_WEIGHTS}
+    defaults = constants.DEFAULT_LEAD_WEIGHTS
+    return {name: getattr(row, name, default) for name, default in defaults.items()}
 
 
 def _count(queryset, group: str) -> Coalesce:
@@ -224,6 +227,9 @@ def leads_for_agency(seminar: Seminar, agency: Organization) -> "QuerySet[LeadRe
     votes = Vote.objects.filter(voter=user, question__session__seminar=seminar).filter(
         Q(question__addressed_agency=agency) | Q(question__session__agencies=agency)
     )
+    poll_votes = PollVote.objects.filter(voter=user, poll__session__seminar=seminar).filter(
+        Q(poll__agency=agency) | Q(poll__session__agencies=agency)
+    )
     events = EngagementEvent.objects.filter(registration=OuterRef("pk"), agency=agency)
     return (
         consenting_registrations(seminar, agency)
@@ -234,6 +240,7 @@ def leads_for_agency(seminar: Seminar, agency: Organization) -> "QuerySet[LeadRe
             ),
             questions_asked=_count(questions, "author"),
             questions_voted=_count(votes, "voter"),
+            polls_answered=_count(poll_votes, "voter"),
             contact_me=_count(events.filter(kind=EngagementEvent.Kind.CONTACT_ME), "registration"),
             slides_downloaded=_sum(
                 events.filter(kind=EngagementEvent.Kind.SLIDES_DOWNLOADED), "registration", "amount"
@@ -297,6 +304,7 @@ def lead_score(registration: "LeadRegistration", weights: dict[str, int], matchi
         + weights["slides_downloaded"] * r.slides_downloaded
         + weights["recording_watched"] * (r.seconds_watched // 600)
         + weights["segment_match"] * matching
+        + weights.get("polls_answered", 0) * r.polls_answered
     )
 
 

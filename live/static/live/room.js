@@ -219,6 +219,8 @@ function renderRoomState() {
 // ---- server replies ---------------------------------------------------------------------
 
 function onFrame(frame) {
+  // Features outside live/ (polls) follow the same frames: see polls/static/polls/polls.js.
+  document.dispatchEvent(new CustomEvent("live:frame", { detail: frame }));
   if (frame.type === "ack") {
     const command = pendingRefs.get(frame.ref);
     pendingRefs.delete(frame.ref);

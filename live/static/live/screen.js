@@ -96,7 +96,10 @@ socket = new RoomSocket({
     ...config.params,
     last_seq: store.lastSeq === null ? undefined : store.lastSeq,
   }),
-  onFrame: (frame) => store.apply(frame),
+  onFrame: (frame) => {
+    document.dispatchEvent(new CustomEvent("live:frame", { detail: frame })); // polls.js
+    store.apply(frame);
+  },
   onState: setState,
 });
 window.openipsRoom = { socket, store };
