@@ -5,6 +5,7 @@ from datetime import datetime, time, timedelta
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from organising.models import Invitation
 from registration.models import Registration
 from seminars import permissions as seminar_permissions
 from seminars.models import Organization, Seminar, SeminarRole, Session, SessionChange
@@ -104,3 +105,14 @@ def affected_registrations(changes) -> QuerySet[Registration]:
 
 def roles(seminar: Seminar) -> QuerySet[SeminarRole]:
     return seminar.roles.select_related("user", "agency", "granted_by").order_by("role", "pk")
+
+
+def open_invitations(seminar: Seminar) -> QuerySet[Invitation]:
+    """Invitations neither accepted nor withdrawn, newest first."""
+    return (
+        Invitation.objects.filter(
+            seminar=seminar, accepted_at__isnull=True, withdrawn_at__isnull=True
+        )
+        .select_related("agency", "invited_by")
+        .order_by("-created_at", "-pk")
+    )
