@@ -81,6 +81,15 @@ def agencies() -> QuerySet[Organization]:
     return Organization.objects.filter(kind=Organization.Kind.AGENCY).order_by("acronym", "name")
 
 
+def agencies_for(seminar: Seminar) -> QuerySet[Organization]:
+    """Every agency, with how many of ``seminar``'s sessions it presents in."""
+    return agencies().annotate(
+        sessions_here=Count(
+            "presented_sessions", filter=Q(presented_sessions__seminar=seminar), distinct=True
+        )
+    )
+
+
 def pending_changes(seminar: Seminar) -> QuerySet[SessionChange]:
     return SessionChange.objects.filter(
         seminar=seminar, notice=SessionChange.Notice.PENDING
