@@ -1,7 +1,7 @@
 """Agencies: the list (which of them present in this seminar), add one, edit one."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -45,7 +45,12 @@ def agency_list(request, seminar):
 def agency_edit(request, seminar, pk):
     agency = get_object_or_404(Organization, pk=pk, kind=Organization.Kind.AGENCY)
     if not permissions.can_edit_agency(request.user, agency):
-        raise PermissionDenied
+        return render(
+            request,
+            "organising/agency_shared.html",
+            {"seminar": seminar, "agency": agency, "tab": "agencies"},
+            status=403,
+        )
     form = AgencyForm(request.POST or None, instance=agency)
     if request.method == "POST" and _saved(request, form):
         return redirect("organising:agencies", slug=seminar.slug)

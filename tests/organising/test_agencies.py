@@ -65,7 +65,9 @@ def test_an_organiser_edits_an_agency_only_their_seminars_use(
     listing = client.get(reverse("organising:agencies", args=[seminar.slug])).content.decode()
     assert "Shared with other seminars" in listing
     shared_edit = reverse("organising:agency_edit", args=[seminar.slug, shared.pk])
-    assert client.get(shared_edit).status_code == 403
+    refused = client.get(shared_edit)
+    assert refused.status_code == 403
+    assert "also presents in seminars you do not organise" in refused.content.decode()
     assert client.post(shared_edit, {"name": "Renamed", "acronym": "X"}).status_code == 403
     shared.refresh_from_db()
     assert shared.acronym == "UNICEF"
