@@ -411,9 +411,11 @@ def _registrations(section: dict | None) -> list[str]:
                 f"{s['with_per_s']} ({queries.get((state, 'with'))} queries)",
                 f"{s['without_per_s']} ({queries.get((state, 'without'))} queries)",
                 f"{s['cost_pct']} %",
+                f"{s.get('step_ms', '—')} ms",
             ]
         )
-    return out + _table(["state", "workers", "with: best registrations/s", "without", "cost"], rows)
+    header = ["state", "workers", "with: best registrations/s", "without", "cost", "step"]
+    return out + _table(header, rows)
 
 
 def render(results: dict) -> str:

@@ -34,9 +34,11 @@ def test_the_fairness_section_shows_both_variants_with_their_queries_and_the_cos
             {**run, "variant": "with", "queries_per_registration": 27},
             {**run, "variant": "without", "queries_per_registration": 26, "per_s": 10.0},
         ],
-        "summary": {"full/1": {"with_per_s": 9.0, "without_per_s": 10.0, "cost_pct": 10.0}},
+        "summary": {
+            "full/1": {"with_per_s": 9.0, "without_per_s": 10.0, "cost_pct": 10.0, "step_ms": 0.8}
+        },
     }
     lines = _registrations(section)
-    assert lines[-1] == "| full | 1 | 9.0 (27 queries) | 10.0 (26 queries) | 10.0 % |"
+    assert lines[-1] == "| full | 1 | 9.0 (27 queries) | 10.0 (26 queries) | 10.0 % | 0.8 ms |"
     assert _registrations(None) == []
     assert _registrations({"error": "boom"})[-1] == "Failed: `boom`"
