@@ -139,9 +139,12 @@ def _measure(fmt: str, slug: str) -> dict:
     }
 
 
-def _django(env: dict, args: list[str], cores: set[int], timeout: float = 900) -> str:
+def _django(
+    env: dict, args: list[str], cores: set[int], timeout: float = 900, module: str = "bench.exports"
+) -> str:
+    """Run ``python -m module *args`` in the frozen tree, pinned; its last line of output."""
     proc = subprocess.Popen(
-        [procs.PYTHON, "-m", "bench.exports", *args],
+        [procs.PYTHON, "-m", module, *args],
         cwd=env.get("PYTHONPATH", str(procs.ROOT)),
         env=env,
         stdout=subprocess.PIPE,
@@ -151,7 +154,7 @@ def _django(env: dict, args: list[str], cores: set[int], timeout: float = 900) -
     procs.pin(proc.pid, cores)
     out, err = proc.communicate(timeout=timeout)
     if proc.returncode != 0:
-        raise RuntimeError(f"bench.exports {' '.join(args)} failed:\n{err[-3000:]}")
+        raise RuntimeError(f"{module} {' '.join(args)} failed:\n{err[-3000:]}")
     return out.strip().splitlines()[-1]
 
 

@@ -389,7 +389,33 @@ def other_sections(results: dict) -> list[str]:
                     for r in exports["runs"]
                 ],
             )
+    out += _registrations(results.get("registrations"))
     return out
+
+
+def _registrations(section: dict | None) -> list[str]:
+    """Registrations/s with and without the waiting-list fairness step (bench/registrations.py)."""
+    if not section:
+        return []
+    out = ["", "### Registrations with and without the waiting-list fairness step", ""]
+    if "error" in section:
+        return [*out, f"Failed: `{section['error']}`"]
+    queries = {(r["state"], r["variant"]): r["queries_per_registration"] for r in section["runs"]}
+    rows = []
+    for key, s in section["summary"].items():
+        state, workers = key.split("/")
+        rows.append(
+            [
+                state,
+                workers,
+                f"{s['with_per_s']} ({queries.get((state, 'with'))} queries)",
+                f"{s['without_per_s']} ({queries.get((state, 'without'))} queries)",
+                f"{s['cost_pct']} %",
+                f"{s.get('step_ms', '—')} ms",
+            ]
+        )
+    header = ["state", "workers", "with: best registrations/s", "without", "cost", "step"]
+    return out + _table(header, rows)
 
 
 def render(results: dict) -> str:

@@ -20,7 +20,17 @@ import traceback
 from datetime import UTC, datetime
 from importlib.metadata import version
 
-from bench import exports, fanout, infra, polls, procs, report, scenarios, storms
+from bench import (
+    exports,
+    fanout,
+    infra,
+    polls,
+    procs,
+    registrations,
+    report,
+    scenarios,
+    storms,
+)
 from bench.configs import FloorConfig, NaiveConfig, OpenIPSConfig, base_env
 
 RESULTS = procs.ROOT / "bench" / "results"
@@ -35,6 +45,7 @@ PLANS = {
         "idle_clients": 10000,
         "http_seconds": 6.0,
         "export_rows": [10_000, 100_000],
+        "registrations": {"count": 500, "rounds": 3},
         "join_storm": [5000, 10000],
         "resume_storm": 10000,
         "poll_clients": 5000,
@@ -48,6 +59,7 @@ PLANS = {
         "idle_clients": 1000,
         "http_seconds": 3.0,
         "export_rows": [2_000, 20_000],
+        "registrations": {"count": 150, "rounds": 2},
         "join_storm": [1000, 2000],
         "resume_storm": 2000,
         "poll_clients": 1000,
@@ -63,6 +75,7 @@ SECTIONS = [
     "idle",
     "http",
     "exports",
+    "registrations",
 ]
 
 
@@ -272,6 +285,14 @@ def run_sections(results, plan, sections, configs, by_name, cores, work) -> None
             results,
             "exports",
             lambda: exports.measure_all(openips.env, plan["export_rows"], cores=cores["server"]),
+        )
+    if openips is not None and "registrations" in sections:
+        section(
+            results,
+            "registrations",
+            lambda: registrations.measure_all(
+                openips.env, **plan["registrations"], cores=cores["server"]
+            ),
         )
 
 

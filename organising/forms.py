@@ -8,10 +8,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from organising import selectors
+from registration.countrygroups import unspsc_segments
 from registration.models import Registration
 from scheduling.timezones import WallClockError, is_known_zone, to_utc
 from seminars.forms import SessionAdminForm, WallClockField
-from seminars.models import Seminar, SeminarRole
+from seminars.models import Organization, Seminar, SeminarRole
 
 
 class SeminarForm(forms.ModelForm):
@@ -289,3 +290,32 @@ class AnnouncementForm(forms.Form):
     def texts(self) -> dict[str, tuple[str, str]]:
         data = self.cleaned_data
         return {code: (data[f"subject_{code}"], data[f"body_{code}"]) for code in self.languages}
+
+
+class AgencyForm(forms.ModelForm):
+    """A UN agency presenting at seminars: what the agenda, the consent form and the
+    matching of vendors to agencies show."""
+
+    procurement_segments = forms.MultipleChoiceField(
+        label=_("What the agency buys (UNSPSC segments)"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Organization
+        fields = ["name", "acronym", "country", "procurement_segments"]
+        labels = {"acronym": _("Short name or acronym")}
+        help_texts = {
+            "name": _("The full name, for example United Nations Children's Fund."),
+            "acronym": _("Shown on the agenda and the registration form, for example UNICEF."),
+            "country": _("Where the agency's procurement office is, if it has one."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["procurement_segments"].choices = [
+            (code, f"{code} · {title}") for code, title in unspsc_segments().items()
+        ]
+        self.fields["name"].strip = True
+        self.fields["acronym"].strip = True

@@ -5,6 +5,7 @@ from datetime import datetime, time, timedelta
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from organising.models import Invitation
 from registration.models import Registration
 from seminars import permissions as seminar_permissions
 from seminars.models import Organization, Seminar, SeminarRole, Session, SessionChange
@@ -80,6 +81,15 @@ def agencies() -> QuerySet[Organization]:
     return Organization.objects.filter(kind=Organization.Kind.AGENCY).order_by("acronym", "name")
 
 
+def agencies_for(seminar: Seminar) -> QuerySet[Organization]:
+    """Every agency, with how many of ``seminar``'s sessions it presents in."""
+    return agencies().annotate(
+        sessions_here=Count(
+            "presented_sessions", filter=Q(presented_sessions__seminar=seminar), distinct=True
+        )
+    )
+
+
 def pending_changes(seminar: Seminar) -> QuerySet[SessionChange]:
     return SessionChange.objects.filter(
         seminar=seminar, notice=SessionChange.Notice.PENDING
@@ -104,3 +114,14 @@ def affected_registrations(changes) -> QuerySet[Registration]:
 
 def roles(seminar: Seminar) -> QuerySet[SeminarRole]:
     return seminar.roles.select_related("user", "agency", "granted_by").order_by("role", "pk")
+
+
+def open_invitations(seminar: Seminar) -> QuerySet[Invitation]:
+    """Invitations neither accepted nor withdrawn, newest first."""
+    return (
+        Invitation.objects.filter(
+            seminar=seminar, accepted_at__isnull=True, withdrawn_at__isnull=True
+        )
+        .select_related("agency", "invited_by")
+        .order_by("-created_at", "-pk")
+    )

@@ -3,7 +3,7 @@ seminar's pages under /seminars/<slug>/organise/."""
 
 from django.urls import path
 
-from organising.views import agenda, announcements, people, registrants, seminars
+from organising.views import agencies, agenda, announcements, people, registrants, seminars
 
 app_name = "organising"
 _s = "seminars/<slug:slug>/organise/"
@@ -24,6 +24,8 @@ urlpatterns = [
     path(f"{_s}notices/", agenda.notices, name="notices"),
     path(f"{_s}notices/send/", agenda.notices_send_view, name="notices_send"),
     path(f"{_s}notices/dismiss/", agenda.notices_dismiss_view, name="notices_dismiss"),
+    path(f"{_s}agencies/", agencies.agency_list, name="agencies"),
+    path(f"{_s}agencies/<id:pk>/", agencies.agency_edit, name="agency_edit"),
     path(f"{_s}people/", people.people, name="people"),
     path(f"{_s}people/<id:pk>/revoke/", people.revoke, name="revoke"),
     path(f"{_s}announcements/", announcements.announcement_list, name="announcements"),

@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from live.models import Attendance
-from registration import constants
+from registration import selectors
 from registration.forms import default_zone
 from registration.models import Company, EngagementEvent, Person, Registration
 from registration.services.consent import consents_apply
@@ -74,7 +74,7 @@ def _register(seminar, *, person: Person, company: Company, mode: str, sessions)
         list_visibility=random.choice(Registration.ListVisibility.values),
         calendar_token=secrets.token_urlsafe(32),
         check_in_code=secrets.token_hex(5).upper(),
-        privacy_notice_version=constants.PRIVACY_NOTICE_VERSION,
+        privacy_notice_version=selectors.privacy_notice_version(seminar),
         confirmed_at=timezone.now(),
     )
     _snapshot_tags(registration, seminar)

@@ -47,6 +47,12 @@ if TYPE_CHECKING:  # django-stubs-ext's generic, for the type checker only
     LeadRegistration = WithAnnotations[Registration, LeadSignals]
 
 
+def privacy_notice_version(seminar: Seminar) -> str:
+    """The privacy notice version a registrant of ``seminar`` accepts: the seminar's own when
+    its organisers set one, else the platform's (setting REGISTRATION_PRIVACY_NOTICE_VERSION)."""
+    return seminar.privacy_notice_version or constants.PRIVACY_NOTICE_VERSION
+
+
 def registration_of_user(seminar: Seminar, user) -> Registration | None:
     """The signed-in vendor's own registration for a seminar (None for anyone else)."""
     if not user.is_authenticated:

@@ -14,7 +14,7 @@ from organising.services.announcements import (
     recipients,
 )
 from organising.services.announcements import render as render_announcement
-from organising.views.common import form_errors_from, organiser_view
+from organising.views.common import form_errors_from, organiser_view, paginate
 
 
 @organiser_view
@@ -41,7 +41,7 @@ def announcement_list(request, seminar):
         {
             "seminar": seminar,
             "form": form,
-            "announcements": seminar.announcements.all()[:20],
+            "announcements": paginate(request, seminar.announcements.all()),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -53,6 +53,7 @@ def announcement_detail(request, seminar, pk):
     texts = {t.language: t for t in announcement.texts.all()}
     previews = [render_announcement(announcement, code, texts) for code in texts]
     deliveries = announcement.deliveries.all()
+    log = paginate(request, deliveries)
     return render(
         request,
         "organising/announcement.html",
@@ -65,9 +66,9 @@ def announcement_detail(request, seminar, pk):
                 if announcement.status == Announcement.Status.DRAFT
                 else announcement.recipients
             ),
-            "done": deliveries.count(),
+            "done": log.page.paginator.count,
             "failed": deliveries.filter(outcome="failed").count(),
-            "log": deliveries[:100],
+            "log": log,
         },
     )
 

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 from accesskeys.tokens import AccessKeyError
 from organising import selectors
 from organising.forms import InvitationForm
-from organising.models import Invitation
 from organising.services.people import (
     account_for_invitation,
     invitation_accept,
@@ -20,7 +19,7 @@ from organising.services.people import (
     invitation_read,
     role_revoke,
 )
-from organising.views.common import form_errors_from, organiser_view
+from organising.views.common import form_errors_from, organiser_view, paginate
 
 
 def _people_page(request, seminar, form, status=200):
@@ -30,10 +29,10 @@ def _people_page(request, seminar, form, status=200):
         {
             "seminar": seminar,
             "form": form,
-            "roles": selectors.roles(seminar),
-            "invitations": Invitation.objects.filter(
-                seminar=seminar, accepted_at__isnull=True, withdrawn_at__isnull=True
-            ).select_related("agency", "invited_by")[:50],
+            "roles": paginate(request, selectors.roles(seminar)),
+            "invitations": paginate(
+                request, selectors.open_invitations(seminar), param="invitations_page"
+            ),
         },
         status=status,
     )

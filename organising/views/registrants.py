@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from organising import registrants as registrant_selectors
 from organising.forms import BULK_ACTIONS, BulkForm, DeclineForm, ModeForm, RegistrantFilterForm
-from organising.views.common import organiser_view
+from organising.views.common import organiser_view, paginate
 from registration.models import Registration
 from registration.services import registration_cancel, registration_decide
 from registration.services.organiser import (
@@ -19,8 +18,6 @@ from registration.services.organiser import (
     registration_mode_change,
     registration_promote,
 )
-
-PAGE_SIZE = 50
 
 
 def _filters(form: RegistrantFilterForm) -> registrant_selectors.RegistrantFilters:
@@ -41,17 +38,15 @@ def _filters(form: RegistrantFilterForm) -> registrant_selectors.RegistrantFilte
 def registrant_list(request, seminar):
     form = RegistrantFilterForm(request.GET or None)
     rows = registrant_selectors.registrants(seminar, _filters(form))
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    pages = paginate(request, rows)
     return render(
         request,
         "organising/registrants.html",
         {
             "seminar": seminar,
             "form": form,
-            "page": page,
-            "query": query.urlencode(),
+            "page": pages.page,
+            "pages": pages,
             "bulk_actions": BULK_ACTIONS,
         },
     )

@@ -17,7 +17,7 @@ from organising.services.seminars import (
     seminar_save,
     seminar_unpublish,
 )
-from organising.views.common import form_errors_from, organiser_view
+from organising.views.common import form_errors_from, organiser_view, paginate
 from scheduling.timezones import zone_groups
 from seminars.models import Seminar
 
@@ -30,7 +30,7 @@ def my_seminars(request):
         request,
         "organising/my_seminars.html",
         {
-            "seminars": selectors.my_seminars(request.user),
+            "seminars": paginate(request, selectors.my_seminars(request.user)),
             "can_create": permissions.can_create_seminars(request.user),
         },
     )

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registration import constants, selectors
+from registration import selectors
 from registration.models import (
     AgencyConsent,
     Company,
@@ -30,6 +30,7 @@ def consents_apply(*, registration: Registration, answers: dict, source: str) ->
     they are (new ones default to "no"). A withdrawal also drops the agency's lead notes.
     """
     now = timezone.now()
+    notice_version = selectors.privacy_notice_version(registration.seminar)
     agencies = {a.pk: a for a in selectors.seminar_agencies(registration.seminar)}
     wanted = {int(k): bool(v) for k, v in answers.items()}
     unknown = set(wanted) - set(agencies)
@@ -47,7 +48,7 @@ def consents_apply(*, registration: Registration, answers: dict, source: str) ->
             agency_id=agency_id,
             defaults={
                 "granted": granted,
-                "privacy_notice_version": constants.PRIVACY_NOTICE_VERSION,
+                "privacy_notice_version": notice_version,
                 "updated_at": now,
             },
         )
@@ -55,7 +56,7 @@ def consents_apply(*, registration: Registration, answers: dict, source: str) ->
             registration=registration,
             agency_id=agency_id,
             granted=granted,
-            privacy_notice_version=constants.PRIVACY_NOTICE_VERSION,
+            privacy_notice_version=notice_version,
             at=now,
             source=source,
         )

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registration import constants, emails
+from registration import emails, selectors
 from registration.countrygroups import country_tags
 from registration.models import Person, Registration
 from registration.services.company import company_for_registrant
@@ -265,7 +265,7 @@ def registration_apply(*, seminar: Seminar, payload: dict) -> Registration:
     registration.company = person.company
     registration.attendance_mode = mode
     registration.list_visibility = payload.get("list_visibility") or registration.list_visibility
-    registration.privacy_notice_version = constants.PRIVACY_NOTICE_VERSION
+    registration.privacy_notice_version = selectors.privacy_notice_version(seminar)
     _snapshot_tags(registration, seminar)
     if previous_status in (None, Status.CANCELLED, Status.REJECTED) or mode_changed:
         _place(registration, seminar, previous_status=previous_status, mode_changed=mode_changed)

@@ -23,3 +23,22 @@ def test_no_naive_rung_compares_with_its_most_at_any_latency_without_loss():
 
 def test_neither_passing_is_not_met():
     assert _naive_row(0, 0, [step(630)])[2] == "NOT met"
+
+
+def test_the_fairness_section_shows_both_variants_with_their_queries_and_the_cost():
+    from bench.report import _registrations
+
+    run = {"state": "full", "workers": 1, "per_s": 9.0}
+    section = {
+        "runs": [
+            {**run, "variant": "with", "queries_per_registration": 27},
+            {**run, "variant": "without", "queries_per_registration": 26, "per_s": 10.0},
+        ],
+        "summary": {
+            "full/1": {"with_per_s": 9.0, "without_per_s": 10.0, "cost_pct": 10.0, "step_ms": 0.8}
+        },
+    }
+    lines = _registrations(section)
+    assert lines[-1] == "| full | 1 | 9.0 (27 queries) | 10.0 (26 queries) | 10.0 % | 0.8 ms |"
+    assert _registrations(None) == []
+    assert _registrations({"error": "boom"})[-1] == "Failed: `boom`"

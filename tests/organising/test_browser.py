@@ -1,7 +1,7 @@
 """Acceptance: an organiser runs a seminar from an empty account without the admin.
 
 Debian's chromium through Playwright, a real SMTP server (aiosmtpd) for every email: the
-organiser creates a hybrid seminar, adds three sessions with two agencies, publishes it,
+organiser creates a hybrid seminar, adds two agencies and three sessions, publishes it,
 invites a presenter (who accepts in a second browser), a vendor registers (a third), then
 the organiser moves a session, previews the notice and sends it. The SMTP server receives
 exactly one notice per affected registrant, each in its registrant's language and zone.
@@ -17,7 +17,7 @@ from django.contrib.auth.models import Permission
 from django_tasks_db.models import DBTaskResult
 
 from registration import services as registration_services
-from seminars.models import Seminar, SeminarRole
+from seminars.models import Organization, Seminar, SeminarRole
 from tests import factories
 from tests.browser import chromium
 from tests.factories import registration_payload
@@ -113,6 +113,23 @@ def _create_seminar(page, base):
     return Seminar.objects.get(title="Nairobi Procurement Seminar 2030")
 
 
+def _add_agencies(page, base, seminar):
+    """The two agencies presenting, added in the workspace (no agency exists beforehand)."""
+    page.goto(f"{base}/seminars/{seminar.slug}/organise/")
+    page.get_by_role("link", name="Agencies").click()
+    for name, acronym, segment in (
+        ("United Nations Children's Fund", "UNICEF", "42 · Medical Equipment"),
+        ("United Nations Development Programme", "UNDP", "43 · Information Technology"),
+    ):
+        page.get_by_label("Name:").fill(name)
+        page.get_by_label("Short name or acronym:").fill(acronym)
+        page.get_by_label(segment).check()
+        page.get_by_role("button", name="Add agency").click()
+        page.wait_for_url("**/organise/agencies/")
+    page.screenshot(path=SCREENSHOTS / "organise-agencies.jpeg", type="jpeg", quality=35)
+    return Organization.objects.get(kind="agency", acronym="UNICEF")
+
+
 def _vendor_registers(browser, base, seminar, smtp, admin_requests):
     context = _context(browser, admin_requests, viewport={"width": 390, "height": 844})
     page = context.new_page()
@@ -139,8 +156,7 @@ def test_an_organiser_runs_a_seminar_from_an_empty_account_without_the_admin(
     browser, live_server, smtp
 ):
     base = live_server.url
-    unicef = factories.AgencyFactory(acronym="UNICEF", name="UNICEF")
-    factories.AgencyFactory(acronym="UNDP", name="UNDP")
+    assert not Organization.objects.filter(kind="agency").exists()
     organiser = factories.UserFactory(username="amina", email="amina@kepc.example")
     organiser.set_password("organise me 2030")
     organiser.save()
@@ -151,6 +167,7 @@ def test_an_organiser_runs_a_seminar_from_an_empty_account_without_the_admin(
     page = desk.new_page()
     _sign_in(page, base, "amina", "organise me 2030")
     seminar = _create_seminar(page, base)
+    unicef = _add_agencies(page, base, seminar)
     page.goto(f"{base}/seminars/{seminar.slug}/organise/agenda/")
     _add_session(
         page,

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from organising.models import Announcement
-from seminars.models import Seminar, SeminarRole, SessionChange
+from seminars.models import Organization, Seminar, SeminarRole, SessionChange
 from tests import factories
 
 PAGES = [
@@ -18,6 +18,7 @@ PAGES = [
     "notices",
     "people",
     "registrants",
+    "agencies",
 ]
 SESSION_PAGES = ["session_edit", "session_delete"]
 ACTIONS = ["publish", "unpublish", "notices_send", "notices_dismiss", "bulk"]
@@ -26,6 +27,7 @@ ACTIONS = ["publish", "unpublish", "notices_send", "notices_dismiss", "bulk"]
 def _urls(seminar):
     session = seminar.sessions.first()
     role = seminar.roles.first()
+    agency = session.agencies.first()
     announcement = Announcement.objects.get_or_create(seminar=seminar, default_language="en")[0]
     urls = [("get", reverse(f"organising:{name}", args=[seminar.slug])) for name in PAGES]
     urls += [
@@ -39,6 +41,9 @@ def _urls(seminar):
         ("post", reverse("organising:session_edit", args=[seminar.slug, session.pk])),
         ("post", reverse("organising:edit", args=[seminar.slug])),
         ("post", reverse("organising:people", args=[seminar.slug])),
+        ("post", reverse("organising:agencies", args=[seminar.slug])),
+        ("get", reverse("organising:agency_edit", args=[seminar.slug, agency.pk])),
+        ("post", reverse("organising:agency_edit", args=[seminar.slug, agency.pk])),
         ("post", reverse("organising:revoke", args=[seminar.slug, role.pk])),
         ("post", reverse("organising:duplicate", args=[seminar.slug])),
         ("post", reverse("organising:announcements", args=[seminar.slug])),
@@ -58,6 +63,7 @@ def _snapshot(seminar):
         Seminar.objects.count(),
         SessionChange.objects.count(),
         list(Announcement.objects.values_list("pk", "status")),
+        list(Organization.objects.values_list("pk", "name", "acronym")),
     )
 
 

@@ -84,3 +84,25 @@ def test_daily_purge_deletes_unconfirmed_forms_once_their_link_has_expired(open_
     assert "Deleted 1 expired emailed-link record(s)" in out.getvalue()
     assert list(SignInToken.objects.values_list("email", flat=True)) == ["fresh@x.example"]
     assert not Person.objects.exists()  # nothing was ever applied from either form
+
+
+def test_registration_and_consents_record_the_seminars_own_privacy_notice_version(
+    register, open_seminar, agencies
+):
+    open_seminar.privacy_notice_version = "host-2027-02"
+    open_seminar.save()
+    registration = register(consents={str(agencies["UNICEF"].pk): True})
+    assert registration.privacy_notice_version == "host-2027-02"
+    assert AgencyConsent.objects.get().privacy_notice_version == "host-2027-02"
+    assert ConsentEvent.objects.get().privacy_notice_version == "host-2027-02"
+
+
+def test_without_a_seminar_version_registration_records_the_platforms_notice_version(
+    register, open_seminar, agencies, settings
+):
+    settings.REGISTRATION_PRIVACY_NOTICE_VERSION = "platform-2031-01"
+    assert open_seminar.privacy_notice_version == ""
+    registration = register(consents={str(agencies["UNICEF"].pk): True})
+    assert registration.privacy_notice_version == "platform-2031-01"
+    assert AgencyConsent.objects.get().privacy_notice_version == "platform-2031-01"
+    assert ConsentEvent.objects.get().privacy_notice_version == "platform-2031-01"
