@@ -220,3 +220,46 @@ def meetings_for_lead(agency_id: int, registration_ids: list[int]) -> dict[int, 
 
 def open_requests_q() -> Q:
     return Q(status__in=Request.OPEN)
+
+
+def active_meetings(meetings: QuerySet[Meeting]) -> list[Meeting]:
+    return list(meetings.filter(status=Meeting.Status.ACTIVE).order_by("starts_at", "pk"))
+
+
+def inbox(officer: Officer, programme: Programme) -> list[Request]:
+    """The agency's requests, the open ones first; among them the organisers' priority
+    (e.g. vendors from least developed countries) first, then the oldest."""
+    rows = list(officer_requests(officer).prefetch_related("meeting"))
+    waiting: dict[str, int] = {"pending": 0, "proposed": 1}
+
+    def priority(request: Request) -> int:
+        registration, company = request.registration, request.registration.company
+        if programme.priority == Programme.Priority.LDC:
+            return 0 if registration.is_ldc else 1
+        if programme.priority == Programme.Priority.WOMEN:
+            return 0 if company and company.women_owned else 1
+        return 0
+
+    rows.sort(key=lambda r: (waiting.get(r.status, 2), priority(r), r.created_at.timestamp(), r.pk))
+    return rows
+
+
+def user_by_email(email: str):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+
+
+def own_officer_meetings(officer: Officer) -> QuerySet[Meeting]:
+    return _meetings().filter(officer=officer)
+
+
+def windows_in_zone(programme: Programme) -> list[tuple[datetime, datetime]]:
+    zone = programme.seminar.zone
+    return [
+        (w.starts_at.astimezone(zone), w.ends_at.astimezone(zone)) for w in programme.windows.all()
+    ]
+
+
+def seminar_officers(seminar: Seminar) -> QuerySet[Officer]:
+    return Officer.objects.filter(seminar=seminar).select_related("agency")
