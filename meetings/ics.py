@@ -67,3 +67,13 @@ def meeting_ics(meeting: Meeting) -> bytes:
     calendar.add("method", "CANCEL" if cancelled else "REQUEST")
     calendar.add_component(meeting_event(meeting))
     return calendar.to_ical()
+
+
+def registration_meeting_events(registration) -> list[Event]:
+    """The vendor's meetings for the personal calendar feed (cancelled ones as CANCELLED, so
+    subscribed calendars drop them); none once the registration is no longer active."""
+    from meetings.selectors import vendor_meetings
+
+    if not registration.is_active:
+        return []
+    return [meeting_event(m) for m in vendor_meetings(registration)]
