@@ -3,6 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -206,16 +207,21 @@ def organiser_grid(programme: Programme) -> Grid:
     return Grid(slots, officers, cells, rows)
 
 
-def meetings_for_lead(agency_id: int, registration_ids: list[int]) -> dict[int, list[Meeting]]:
-    """Held or booked meetings of an agency per registration, for the leads' export."""
-    found: dict[int, list[Meeting]] = defaultdict(list)
-    for meeting in Meeting.objects.filter(
+def meeting_notes_by_registration(agency_id: int, registration_ids: list[int]) -> dict[int, str]:
+    """Per registration, the agency's active meetings as "date time: note" lines (seminar's
+    zone), for the agency's lead export. Plain values, one query per chunk of leads."""
+    found: dict[int, list[str]] = defaultdict(list)
+    meetings = Meeting.objects.filter(
         officer__agency_id=agency_id,
         registration_id__in=registration_ids,
         status=Meeting.Status.ACTIVE,
-    ).order_by("starts_at"):
-        found[meeting.registration_id].append(meeting)
-    return found
+    ).order_by("starts_at")
+    for registration_id, starts_at, zone, note in meetings.values_list(
+        "registration_id", "starts_at", "seminar__time_zone", "outcome_note"
+    ):
+        local = starts_at.astimezone(ZoneInfo(zone))
+        found[registration_id].append(f"{local:%Y-%m-%d %H:%M}: {note}".strip())
+    return {key: "\n".join(lines) for key, lines in found.items()}
 
 
 def open_requests_q() -> Q:

@@ -36,6 +36,7 @@ class LeadSignals(TypedDict):
     contact_me: int
     slides_downloaded: int
     seconds_watched: int
+    meetings_held: int  # active one-on-one meetings with the agency (meetings app)
     agency_leads: list[Lead]  # the agency's follow-up state, prefetched (at most one)
 
 
@@ -225,6 +226,11 @@ def leads_for_agency(seminar: Seminar, agency: Organization) -> "QuerySet[LeadRe
         Q(question__addressed_agency=agency) | Q(question__session__agencies=agency)
     )
     events = EngagementEvent.objects.filter(registration=OuterRef("pk"), agency=agency)
+    from meetings.models import Meeting  # meetings builds on registration, not the reverse
+
+    meetings = Meeting.objects.filter(
+        registration=OuterRef("pk"), officer__agency=agency, status=Meeting.Status.ACTIVE
+    )
     return (
         consenting_registrations(seminar, agency)
         .select_related("person", "company")
@@ -243,6 +249,7 @@ def leads_for_agency(seminar: Seminar, agency: Organization) -> "QuerySet[LeadRe
                 "registration",
                 "amount",
             ),
+            meetings_held=_count(meetings, "registration"),
         )
         .prefetch_related(
             Prefetch("leads", queryset=Lead.objects.filter(agency=agency), to_attr="agency_leads")
@@ -297,6 +304,8 @@ def lead_score(registration: "LeadRegistration", weights: dict[str, int], matchi
         + weights["slides_downloaded"] * r.slides_downloaded
         + weights["recording_watched"] * (r.seconds_watched // 600)
         + weights["segment_match"] * matching
+        # A one-on-one meeting with the agency weighs like asking to be contacted, each.
+        + weights["contact_me"] * r.meetings_held
     )
 
 
