@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "media_library",
     "accesskeys",
     "organising",
+    "meetings",
     "accounts",
     "axes",
     "ops",

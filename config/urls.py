@@ -33,6 +33,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("media-library/", include("media_library.urls")),
     path("", include("organising.urls")),
+    path("", include("meetings.urls")),
     # Seminar-scoped pages of every app live under /seminars/<slug>/.
     path("seminars/", include("registration.urls")),
     path("seminars/", include("media_library.seminar_urls")),

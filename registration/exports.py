@@ -130,6 +130,8 @@ LEAD_COLUMNS = COMMON_COLUMNS + [
     Column("contact_me", _("Asked to be contacted"), lambda r, s: _yes(r.contact_me > 0)),
     Column("slides_downloaded", _("Slides downloaded"), lambda r, s: r.slides_downloaded),
     Column("minutes_watched", _("Recording minutes watched"), lambda r, s: r.seconds_watched // 60),
+    Column("meetings", _("One-on-one meetings"), lambda r, s: r.meetings_held),
+    Column("meeting_notes", _("Meeting notes"), lambda r, s: r.meeting_notes),
     Column("lead_status", _("Lead status"), lambda r, s: r.lead_status),
     Column("lead_notes", _("Notes"), lambda r, s: r.lead_notes),
 ]
@@ -225,9 +227,14 @@ def lead_export_rows(
     queryset = lead_queryset(seminar, agency) if queryset is None else queryset
 
     def attach_lead(chunk: list[Registration]) -> None:
-        leads = agency_lead_by_registration(agency, [r.pk for r in chunk])
+        from meetings.selectors import meeting_notes_by_registration
+
+        ids = [r.pk for r in chunk]
+        leads = agency_lead_by_registration(agency, ids)
+        notes = meeting_notes_by_registration(agency.pk, ids)
         for registration in chunk:
             registration.agency_lead = leads.get(registration.pk)
+            registration.meeting_notes = notes.get(registration.pk, "")
 
     # The selector's prefetch of the agency's leads is replaced by attach_lead (see _chunked).
     for registration in _chunked(queryset.prefetch_related(None), attach_lead):

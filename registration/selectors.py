@@ -38,6 +38,7 @@ class LeadSignals(TypedDict):
     slides_downloaded: int
     seconds_watched: int
     polls_answered: int
+    meetings_held: int  # active one-on-one meetings with the agency (meetings app)
     agency_leads: list[Lead]  # the agency's follow-up state, prefetched (at most one)
 
 
@@ -237,6 +238,11 @@ def leads_for_agency(seminar: Seminar, agency: Organization) -> "QuerySet[LeadRe
         Q(poll__agency=agency) | Q(poll__session__agencies=agency)
     )
     events = EngagementEvent.objects.filter(registration=OuterRef("pk"), agency=agency)
+    from meetings.models import Meeting  # meetings builds on registration, not the reverse
+
+    meetings = Meeting.objects.filter(
+        registration=OuterRef("pk"), officer__agency=agency, status=Meeting.Status.ACTIVE
+    )
     return (
         consenting_registrations(seminar, agency)
         .select_related("person", "company")
@@ -256,6 +262,7 @@ def leads_for_agency(seminar: Seminar, agency: Organization) -> "QuerySet[LeadRe
                 "registration",
                 "amount",
             ),
+            meetings_held=_count(meetings, "registration"),
         )
         .prefetch_related(
             Prefetch("leads", queryset=Lead.objects.filter(agency=agency), to_attr="agency_leads")
@@ -311,6 +318,8 @@ def lead_score(registration: "LeadRegistration", weights: dict[str, int], matchi
         + weights["recording_watched"] * (r.seconds_watched // 600)
         + weights["segment_match"] * matching
         + weights.get("polls_answered", 0) * r.polls_answered
+        # A one-on-one meeting with the agency weighs like asking to be contacted, each.
+        + weights["contact_me"] * r.meetings_held
     )
 
 

@@ -115,12 +115,18 @@ def _event(session: Session, *, seminar: Seminar, base_url: str, stamp) -> Event
 
 
 def calendar_for_sessions(
-    *, seminar: Seminar, sessions: Iterable[Session], calendar_name: str, request=None
+    *,
+    seminar: Seminar,
+    sessions: Iterable[Session],
+    calendar_name: str,
+    request=None,
+    extra_events: Iterable[Event] = (),
 ) -> bytes:
     """An RFC 5545 calendar (METHOD:PUBLISH) of ``sessions`` of ``seminar``, as bytes.
 
     ``request`` makes URLs absolute on the host the viewer used; without it SITE_URL is used
-    (emails, tasks). Sessions should come with their agencies prefetched. No side effects.
+    (emails, tasks). Sessions should come with their agencies prefetched. ``extra_events``
+    are added as they are (a vendor's one-on-one meetings, with UTC times). No side effects.
     """
     base_url = site_base_url(request)
     stamp = timezone.now().replace(microsecond=0)
@@ -142,6 +148,8 @@ def calendar_for_sessions(
         start, end = session.starts_at.date(), session.ends_at.date()
         first = start if first is None or start < first else first
         last = end if last is None or end > last else last
+    for event in extra_events:
+        calendar.add_component(event)
     _add_time_zone(calendar, seminar, first=first, last=last)
     return calendar.to_ical()
 

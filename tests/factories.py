@@ -118,3 +118,82 @@ def registration_payload(**overrides) -> dict:
     }
     payload.update(overrides)
     return payload
+
+
+# --- meetings (appended by the meetings app) ---
+
+
+def vendor_registration(seminar, *, user=None, n=None, time_zone="Asia/Kathmandu", **company):
+    """A confirmed registration (a vendor who may request meetings), with a user and company."""
+    import secrets
+
+    from registration.models import Company, Person, Registration
+
+    user = user or UserFactory()
+    n = n if n is not None else user.pk
+    company_fields = {
+        "legal_name": f"Vendor Firm {n}",
+        "country": "NP",
+        "size_band": "small",
+        "unspsc_segments": ["42"],
+        "unspsc_codes": ["42131600"],
+    }
+    company_fields.update(company)
+    firm = Company.objects.create(**company_fields)
+    person = Person.objects.create(
+        user=user,
+        company=firm,
+        email=user.email,
+        full_name=f"Vendor Person {n}",
+        preferred_language="en",
+        time_zone=time_zone,
+    )
+    return Registration.objects.create(
+        seminar=seminar,
+        person=person,
+        company=firm,
+        status=Registration.Status.CONFIRMED,
+        attendance_mode="online",
+        country=firm.country,
+        calendar_token=secrets.token_urlsafe(32),
+        check_in_code=secrets.token_hex(5).upper(),
+        privacy_notice_version="test",
+    )
+
+
+def meetings_programme(seminar, *, hours=(9, 12), days=1, **fields):
+    """An enabled programme with windows from ``hours`` on the seminar's first ``days`` days."""
+    from datetime import time as clock
+
+    from meetings.models import Programme
+    from meetings.services.programme import window_add
+
+    defaults = {"enabled": True, "meeting_minutes": 20, "gap_minutes": 10}
+    defaults.update(fields)
+    programme = Programme.objects.create(seminar=seminar, **defaults)
+    for offset in range(days):
+        window_add(
+            programme=programme,
+            day=seminar.starts_on + timedelta(days=offset),
+            start=clock(hours[0]),
+            end=clock(hours[1]),
+        )
+    return programme
+
+
+def officer(seminar, *, agency=None, user=None, **fields):
+    from meetings.models import Officer
+
+    user = user or UserFactory()
+    defaults = {
+        "display_name": f"Officer {user.pk}",
+        "email": user.email,
+        "unspsc_codes": ["42"],
+        "languages": ["en"],
+        "time_zone": "Africa/Nairobi",
+        "meeting_link": "https://meet.example/officer",
+    }
+    defaults.update(fields)
+    return Officer.objects.create(
+        seminar=seminar, user=user, agency=agency or AgencyFactory(), **defaults
+    )

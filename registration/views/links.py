@@ -104,11 +104,14 @@ def calendar_feed(request, slug: str, token: str):
     registration = selectors.registration_for_calendar_or_404(
         registration_id=key.subject, slug=slug
     )
+    from meetings.ics import registration_meeting_events
+
     body = calendar_for_sessions(
         seminar=registration.seminar,
         sessions=selectors.registration_calendar_sessions(registration),
         calendar_name=registration.seminar.title,
         request=request,
+        extra_events=registration_meeting_events(registration),
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"

@@ -79,6 +79,8 @@ def world(db, settings):
         "path": "x.txt",
         "token": "not-a-token",
         "key": "no-such-provider",  # single sign-on provider keys (none configured here)
+        # meetings: the demo's UNICEF officer (the "agency" user), a request and a meeting
+        **_meetings_values(),
     }
     by_name = {
         "registration:decide": {"pk": str(registration.pk)},
@@ -104,6 +106,18 @@ def world(db, settings):
         "agency": unicef,
     }
     quiet.setLevel(level)
+
+
+def _meetings_values() -> dict[str, str]:
+    from meetings.models import Meeting, Officer, Request
+
+    officer = Officer.objects.get(seminar__slug="demo", agency__acronym="UNICEF")
+    return {
+        "officer_id": str(officer.pk),
+        "request_id": str(Request.objects.filter(officer=officer).first().pk),
+        "meeting_id": str(Meeting.objects.filter(officer=officer).first().pk),
+        "file_format": "csv",
+    }
 
 
 def log_in(world, role: str) -> Client:

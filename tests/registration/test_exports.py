@@ -291,8 +291,9 @@ def test_export_queries_grow_per_chunk_not_per_row(db, monkeypatch, django_asser
     with django_assert_num_queries(1 + 3):
         rows = list(exports.attendee_rows(seminar=seminar, columns=exports.ATTENDEE_COLUMNS))
     assert len(rows) == 25
-    # The lead-score weights, the 13 consenting registrations, then each chunk's leads.
-    with django_assert_num_queries(1 + 1 + 2):
+    # The lead-score weights, the 13 consenting registrations, then each chunk's leads and
+    # its one-on-one meeting notes (meetings app).
+    with django_assert_num_queries(1 + 1 + 2 * 2):
         rows = list(
             exports.lead_export_rows(seminar=seminar, agency=agency, columns=exports.LEAD_COLUMNS)
         )

@@ -7,7 +7,7 @@ from seminars.models import Seminar
 
 # Each app that has demo data keeps it in <app>/demo.py with seed(context: dict) -> None.
 # They run in this order; each adds what it owns to the shared context.
-DEMO_APPS = ["seminars", "live", "registration", "media_library"]
+DEMO_APPS = ["seminars", "live", "registration", "meetings", "media_library"]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,118 @@
+"""Leads, exports and the printable schedule."""
+
+import io
+
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from meetings.services import requests as services
+from registration import exports
+from registration.models import AgencyConsent
+from registration.selectors import lead_rows, lead_weights, leads_for_agency
+from tests import factories
+
+
+def _meeting(w, vendor, note="", mode="online", purpose="Tents"):
+    request = services.request_create(
+        registration=vendor, officer=w.officer, purpose=purpose, slots=[w.slots[0]], mode=mode
+    )
+    meeting = services.request_accept(request=request, starts_at=w.slots[0])
+    return services.meeting_note(meeting=meeting, note=note) if note else meeting
+
+
+def _consent(registration, agency, granted=True):
+    AgencyConsent.objects.update_or_create(
+        registration=registration,
+        agency=agency,
+        defaults={"granted": granted, "privacy_notice_version": "t", "updated_at": timezone.now()},
+    )
+
+
+def _lead_export(w):
+    agency = w.officer.agency
+    header = exports.header_row(exports.LEAD_COLUMNS)
+    rows = list(
+        exports.lead_export_rows(seminar=w.seminar, agency=agency, columns=exports.LEAD_COLUMNS)
+    )
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+def test_a_meeting_and_its_note_count_in_the_lead_only_with_consent(world):
+    meeting = _meeting(world, world.vendor, note="Send the catalogue of family tents")
+    agency = world.officer.agency
+    assert _lead_export(world) == []  # no consent: nothing reaches the agency
+    _consent(world.vendor, agency)
+    (row,) = _lead_export(world)
+    assert row["One-on-one meetings"] == 1
+    assert "Send the catalogue of family tents" in row["Meeting notes"]
+    (with_meeting,) = lead_rows(world.seminar, agency)
+    services.meeting_cancel(meeting=meeting)
+    (without,) = lead_rows(world.seminar, agency)
+    weights = lead_weights(world.seminar)
+    assert with_meeting.score - without.score == weights["contact_me"] > 0
+    _consent(world.vendor, agency, granted=False)
+    assert _lead_export(world) == []
+    assert list(leads_for_agency(world.seminar, agency)) == []
+
+
+def test_another_agencys_meeting_does_not_count_for_this_agency(world):
+    _consent(world.vendor, world.officer.agency)
+    _consent(world.vendor, world.other.agency)
+    request = services.request_create(
+        registration=world.vendor, officer=world.other, purpose="Lab kits", slots=[world.slots[0]]
+    )
+    services.request_accept(request=request, starts_at=world.slots[0])
+    (row,) = _lead_export(world)
+    assert row["One-on-one meetings"] == 0 and row["Meeting notes"] == ""
+
+
+def test_the_organisers_export_streams_formula_safe_csv_and_xlsx(client, world):
+    _meeting(world, world.vendor, purpose='=HYPERLINK("http://evil")')
+    client.force_login(world.organiser)
+    csv_response = client.get(reverse("meetings:export", args=[world.seminar.slug, "csv"]))
+    assert csv_response.streaming
+    text = b"".join(csv_response.streaming_content).decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "UNICEF" in text
+    xlsx = client.get(reverse("meetings:export", args=[world.seminar.slug, "xlsx"]))
+    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    purposes = [row[11] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert purposes == ['=HYPERLINK("http://evil")']
+    assert sheet.cell(row=2, column=12).data_type == "s"  # text, never a formula
+    client.force_login(world.vendor.person.user)
+    assert (
+        client.get(reverse("meetings:export", args=[world.seminar.slug, "csv"])).status_code == 403
+    )
+
+
+def test_an_officer_exports_only_their_own_meetings(client, world):
+    _meeting(world, world.vendor)
+    request = services.request_create(
+        registration=world.rival,
+        officer=world.colleague,
+        purpose="Colleague's",
+        slots=[world.slots[1]],
+    )
+    services.request_accept(request=request, starts_at=world.slots[1])
+    client.force_login(world.officer.user)
+    response = client.get(reverse("meetings:officer_export", args=[world.seminar.slug, "csv"]))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "Tents" in text and "Colleague's" not in text
+    assert (
+        client.get(reverse("meetings:officer_export", args=[world.seminar.slug, "pdf"])).status_code
+        == 404
+    )
+
+
+def test_the_printable_schedule_lists_table_time_and_counterpart(client, world):
+    _meeting(world, world.vendor, mode="in_person")
+    client.force_login(world.vendor.person.user)
+    response = client.get(reverse("meetings:mine_pdf", args=[world.seminar.slug]))
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "09:00" in text and "Asia/Bangkok" in text and "America/Lima" in text
+    assert world.officer.display_name in text and "UNICEF" in text
+    other = factories.UserFactory()
+    client.force_login(other)
+    assert client.get(reverse("meetings:mine_pdf", args=[world.seminar.slug])).status_code == 403
