@@ -28,8 +28,6 @@ def client_strings() -> dict[str, str]:
         "oneVote": gettext("1 vote"),
         "vote": gettext("Upvote"),
         "voted": gettext("Withdraw vote"),
-        # The vote button's accessible name: its visible word, then the question it is for.
-        "voteFor": gettext("Upvote: %(question)s"),
         "anonymous": gettext("Name hidden"),
         "guest": gettext("Guest in the room"),
         "you": gettext("You"),

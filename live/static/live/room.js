@@ -125,9 +125,13 @@ function fillQuestion(li, question, listName) {
   vote.disabled = store.muted;
   // A toggle: one visible word, its state in aria-pressed, its name tied to the question
   // (every vote button used to be named just "Upvote").
-  vote.textContent = T.vote;
+  // The question is in the name as hidden text after the visible word, so that the name
+  // begins with what is seen (WCAG 2.5.3) in every language.
+  const about = document.createElement("span");
+  about.className = "visually-hidden";
+  about.textContent = `: ${question.text.slice(0, 80)}`;
+  vote.replaceChildren(T.vote, about);
   vote.setAttribute("aria-pressed", question.voted ? "true" : "false");
-  vote.setAttribute("aria-label", format(T.voteFor, { question: question.text.slice(0, 80) }));
   vote.dataset.voted = question.voted ? "true" : "false";
   const actions = li.querySelector(".mod-actions");
   if (actions && actions.dataset.kind === "moderator") {
