@@ -136,6 +136,7 @@ class MediaAsset(models.Model):
 
 class Rendition(models.Model):
     class Kind(models.TextChoices):
+        HLS_240 = "hls_240", _("240p (HLS)")
         HLS_360 = "hls_360", _("360p (HLS)")
         HLS_720 = "hls_720", _("720p (HLS)")
         AUDIO = "audio", _("Audio only (HLS)")

@@ -1,4 +1,4 @@
-"""Processing of an uploaded video: poster, HLS 360p and 720p, audio-only HLS, via ffmpeg.
+"""Processing of an uploaded video: poster, HLS 240p, 360p and 720p, audio-only HLS, via ffmpeg.
 
 A job holds a lease on its asset (``lease_expires_at``), renewed with every progress report.
 A worker killed mid-job stops renewing it: once the lease has run out, the asset counts as
@@ -42,7 +42,10 @@ class Ladder:
     audio_bitrate: int
 
 
+# The lowest rung fits a 400 kbit/s link with room to spare (248 kbit/s in all); below it,
+# the audio-only rendition is the master playlist's last rung (_write_master).
 LADDER = (
+    Ladder(Rendition.Kind.HLS_240, "240", 426, 240, 200_000, 48_000),
     Ladder(Rendition.Kind.HLS_360, "360", 640, 360, 700_000, 96_000),
     Ladder(Rendition.Kind.HLS_720, "720", 1280, 720, 2_200_000, 128_000),
 )
@@ -268,16 +271,30 @@ def _transcode(asset: MediaAsset, folder: Path) -> list[dict]:
     return outputs
 
 
+# H.264 main profile level 3.0 and AAC-LC, what hls_command writes: declared so that a player
+# can tell the audio-only rung from the video ones.
+VIDEO_CODECS = "avc1.4d401e,mp4a.40.2"
+AUDIO_CODECS = "mp4a.40.2"
+
+
 def _write_master(folder: Path, outputs: list[dict]) -> None:
+    """Every rung, lowest last: the audio-only rendition is in the master playlist, so a player
+    on a link too slow for the 240p rung falls to audio by itself and comes back later."""
     lines = ["#EXTM3U", "#EXT-X-VERSION:3"]
+    has_audio = any(item["kind"] == Rendition.Kind.AUDIO for item in outputs)
     for item in outputs:
         if item["kind"] == Rendition.Kind.AUDIO:
             continue
+        codecs = VIDEO_CODECS if has_audio else VIDEO_CODECS.split(",")[0]
         lines.append(
             f"#EXT-X-STREAM-INF:BANDWIDTH={item['bandwidth']},"
-            f"RESOLUTION={item['width']}x{item['height']}"
+            f'RESOLUTION={item["width"]}x{item["height"]},CODECS="{codecs}"'
         )
         lines.append(item["storage_key"])
+    for item in outputs:
+        if item["kind"] == Rendition.Kind.AUDIO:
+            lines.append(f'#EXT-X-STREAM-INF:BANDWIDTH={item["bandwidth"]},CODECS="{AUDIO_CODECS}"')
+            lines.append(item["storage_key"])
     (folder / "master.m3u8").write_text("\n".join(lines) + "\n")
 
 

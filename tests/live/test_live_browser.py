@@ -274,7 +274,10 @@ def test_question_travels_from_phone_to_moderator_to_screen_and_survives_a_drop(
     vote = _question(vendor, "questions", missed).get_by_role("button", name="Upvote")
     vote.click()
     expect(_question(moderator, "questions", missed)).to_contain_text("1 vote")
-    _question(vendor, "questions", missed).get_by_role("button", name="Withdraw vote").click()
+    # The same toggle, now pressed, withdraws the vote.
+    _question(vendor, "questions", missed).get_by_role(
+        "button", name="Upvote", pressed=True
+    ).click()
     expect(_question(moderator, "questions", missed)).to_contain_text("0 votes")
 
     _question(moderator, "questions", first).get_by_role(

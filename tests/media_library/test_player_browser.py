@@ -48,21 +48,43 @@ def test_countdown_then_clock_event_starts_the_premiere_and_past_sessions_replay
         page.goto(upcoming_url)
         page.wait_for_function("() => document.querySelector('[data-media-player]')?.player")
         assert _phase(page) == "before"
-        countdown = page.inner_text("[data-status]")
+        countdown = page.inner_text("[data-countdown]")
         assert "starts in 00:01:" in countdown or "starts in 00:02:00" in countdown
+        # The ticking countdown is outside the live region; the status is announced once.
+        status = page.inner_text("[data-status]")
+        assert status == "The presentation has not started yet."
+        assert (
+            page.evaluate("document.querySelector('[data-countdown]').closest('[aria-live]')")
+            is None
+        )
+        page.wait_for_timeout(1_200)
+        assert page.inner_text("[data-status]") == status
+        assert page.inner_text("[data-countdown]") != countdown
         assert page.get_by_role("button", name="Join the presentation").is_hidden()
-        # The live room's socket reports that this machine's clock is 2 minutes 5 seconds slow.
+        # The live room's socket reports that this machine's clock is slow: by as much as puts
+        # it a second past the start (computed here, so that a slow run cannot overshoot the
+        # short test video into its replay).
         page.evaluate(
-            "document.dispatchEvent(new CustomEvent('openips:clock', {detail: {offsetMs: 125000}}))"
+            "const start = Number(document.querySelector('[data-media-player]').dataset.startsAt);"
+            "document.dispatchEvent(new CustomEvent('openips:clock',"
+            " {detail: {offsetMs: start - Date.now() + 1000}}))"
         )
         page.wait_for_function(
             "() => document.querySelector('[data-media-player]').dataset.phase === 'premiere'"
         )
         assert page.get_by_role("button", name="Join the presentation").is_visible()
         controls_in_premiere = page.evaluate("document.querySelector('video').controls")
+        # No seeking in a premiere, but the viewer sets the volume and mutes.
+        page.get_by_role("button", name="Mute").click()
+        muted = page.evaluate("document.querySelector('video').muted")
+        assert page.get_by_role("slider", name="Volume").is_visible()
 
         page.goto(finished_url)
         page.wait_for_function("() => document.querySelector('[data-media-player]')?.player")
         replay = (_phase(page), page.evaluate("document.querySelector('video').controls"))
+        # A replay is played, not joined.
+        assert page.get_by_role("button", name="Play the recording").is_visible()
+        assert page.get_by_role("button", name="Join the presentation").count() == 0
+    assert muted is True
     assert controls_in_premiere is False  # no seeking away from the shared point
     assert replay == ("replay", True)

@@ -3,6 +3,7 @@ worker killed mid-job (SIGKILL) leaving the asset retryable."""
 
 import io
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -39,10 +40,22 @@ def test_processing_writes_poster_hls_renditions_and_audio(
     assert set(renditions) == set(Rendition.Kind.values)
     assert (renditions["hls_720"].width, renditions["hls_720"].height) == (1280, 720)
     assert (renditions["hls_360"].width, renditions["hls_360"].height) == (640, 360)
+    assert (renditions["hls_240"].width, renditions["hls_240"].height) == (426, 240)
     master = (local_storage / renditions["master"].storage_key).read_text()
     assert "RESOLUTION=640x360" in master and "360/index.m3u8" in master
     assert "720/index.m3u8" in master
-    for kind in ("hls_360", "hls_720", "audio"):
+    # A rung for a 400 kbit/s link (at most 300 kbit/s, 240p), and audio only as the last rung.
+    rungs = re.findall(r"#EXT-X-STREAM-INF:BANDWIDTH=(\d+),?(.*)\n(.+)", master)
+    assert [uri for _, _, uri in rungs] == [
+        "240/index.m3u8",
+        "360/index.m3u8",
+        "720/index.m3u8",
+        "audio/index.m3u8",
+    ]
+    assert int(rungs[0][0]) <= 300_000 and "RESOLUTION=426x240" in rungs[0][1]
+    assert int(rungs[-1][0]) < int(rungs[0][0]) and "RESOLUTION" not in rungs[-1][1]
+    assert 'CODECS="mp4a.40.2"' in rungs[-1][1]
+    for kind in ("hls_240", "hls_360", "hls_720", "audio"):
         playlist = local_storage / renditions[kind].storage_key
         segments = [line for line in playlist.read_text().splitlines() if line.endswith(".ts")]
         assert len(segments) >= 3  # 12 s in 4 s segments
@@ -154,9 +167,9 @@ def test_worker_killed_mid_job_leaves_the_asset_retryable_and_retry_completes(
     processing.asset_process(asset_id=asset.pk)
     asset.refresh_from_db()
     assert (asset.status, asset.progress, asset.attempts) == ("ready", 100, 2)
-    # 320 × 180: one video rendition (never enlarged), audio, master and poster.
+    # 320 × 180: one video rendition (never enlarged, on the lowest rung), audio, master, poster.
     assert set(asset.renditions.values_list("kind", flat=True)) == {
-        "hls_360",
+        "hls_240",
         "audio",
         "master",
         "poster",

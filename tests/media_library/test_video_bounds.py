@@ -176,11 +176,13 @@ def test_a_small_video_gets_one_rendition_at_its_own_size(
     asset.refresh_from_db()
     assert asset.status == "ready", asset.failure_reason
     renditions = {r.kind: r for r in asset.renditions.all()}
-    assert set(renditions) == {"hls_360", "audio", "master", "poster"}
-    assert (renditions["hls_360"].width, renditions["hls_360"].height) == (320, 180)
+    # The lowest rung's box (426 x 240) already holds it: one video rung, then audio only.
+    assert set(renditions) == {"hls_240", "audio", "master", "poster"}
+    assert (renditions["hls_240"].width, renditions["hls_240"].height) == (320, 180)
     master = (local_storage / renditions["master"].storage_key).read_text()
-    assert master.count("#EXT-X-STREAM-INF") == 1 and "RESOLUTION=320x180" in master
-    segment = next((local_storage / renditions["hls_360"].storage_key).parent.glob("*.ts"))
+    assert master.count("RESOLUTION=") == 1 and "RESOLUTION=320x180" in master
+    assert master.count("#EXT-X-STREAM-INF") == 2 and master.rstrip().endswith("audio/index.m3u8")
+    segment = next((local_storage / renditions["hls_240"].storage_key).parent.glob("*.ts"))
     assert (probe(str(segment))["width"], probe(str(segment))["height"]) == (320, 180)
     poster = probe(str(local_storage / renditions["poster"].storage_key))
     assert (poster["width"], poster["height"]) == (320, 180)

@@ -102,7 +102,7 @@ def test_an_added_session_is_stored_in_utc_from_the_seminars_wall_clock(client, 
     text = page.content.decode()
     assert "Europe/Madrid" in text and "America/Lima" in text and "Add session" in text
     # The wall clock typed, in the seminar's zone; beside it Lima's (UTC−05:00): 04:00.
-    assert "10:00–11:00 <span" in text and "Sat 04:00" in text
+    assert "10:00–11:00</bdi> <span" in text and "Sat 04:00" in text
 
 
 def _registrants(seminar, session):

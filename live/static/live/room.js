@@ -124,7 +124,15 @@ function fillQuestion(li, question, listName) {
   const canVote = Boolean(config.socket) && PUBLIC_STATES.has(question.state);
   vote.hidden = !canVote || listName === "agency";
   vote.disabled = store.muted;
-  vote.textContent = question.voted ? T.voted : T.vote;
+  // A toggle: one visible word, its state in aria-pressed, its name tied to the question
+  // (every vote button used to be named just "Upvote").
+  // The question is in the name as hidden text after the visible word, so that the name
+  // begins with what is seen (WCAG 2.5.3) in every language.
+  const about = document.createElement("span");
+  about.className = "visually-hidden";
+  about.textContent = `: ${question.text.slice(0, 80)}`;
+  vote.replaceChildren(T.vote, about);
+  vote.setAttribute("aria-pressed", question.voted ? "true" : "false");
   vote.dataset.voted = question.voted ? "true" : "false";
   const actions = li.querySelector(".mod-actions");
   if (actions && actions.dataset.kind === "moderator") {
@@ -150,10 +158,35 @@ function newItem(listName) {
   return li;
 }
 
+// Where focus goes when the item holding it leaves its list (Approve, Dismiss): the same
+// control on the next item, else the first visible button there, else the list's heading.
+function focusAfterRemoval(list, index, action) {
+  const next = list.children[index] || list.children[index - 1];
+  const target =
+    next &&
+    ((action && visibleButton(next, `[data-action="${action}"]`)) || visibleButton(next, "button"));
+  if (target) {
+    target.focus();
+    return;
+  }
+  const heading = document.getElementById(list.getAttribute("aria-labelledby") || "qa-heading");
+  if (heading) {
+    heading.tabIndex = -1;
+    heading.focus();
+  }
+}
+
+function visibleButton(root, selector) {
+  return [...root.querySelectorAll(selector)].find((b) => !b.hidden && b.getClientRects().length);
+}
+
 // Keyed update: an item's node is reused, so a half-typed answer or focus is not lost.
 function renderList(list, emptyNote, listName, questions) {
   if (!list) return;
   const existing = new Map();
+  const focused = list.contains(document.activeElement) ? document.activeElement : null;
+  const focusedItem = focused && focused.closest("li.question");
+  const focusedIndex = focusedItem ? [...list.children].indexOf(focusedItem) : -1;
   for (const li of list.children) existing.set(li.dataset.id, li);
   const wanted = new Set();
   questions.forEach((question, index) => {
@@ -166,6 +199,15 @@ function renderList(list, emptyNote, listName, questions) {
   });
   for (const [key, li] of existing) if (!wanted.has(key)) li.remove();
   if (emptyNote) emptyNote.hidden = questions.length > 0;
+  if (!focused || document.activeElement === focused) return;
+  if (focused.isConnected && !focused.hidden && focused.getClientRects().length) {
+    focused.focus(); // moved by a re-sort (a vote): moving a node drops its focus
+  } else if (focusedItem && focusedItem.isConnected) {
+    const other = visibleButton(focusedItem, "button"); // its button is gone (state changed)
+    if (other) other.focus();
+  } else {
+    focusAfterRemoval(list, focusedIndex, focused.dataset.action);
+  }
 }
 
 let shownStage = null;
@@ -253,22 +295,31 @@ function levelChanged(hello) {
 
 // ---- the ask form -----------------------------------------------------------------------
 
+// The Ask button is never disabled while sending (a disabled button drops keyboard focus to
+// <body>): aria-disabled tells assistive technology, and a second press is ignored.
+function setSending(sending) {
+  const button = els.form.querySelector('button[type="submit"]');
+  if (sending) button.setAttribute("aria-disabled", "true");
+  else button.removeAttribute("aria-disabled");
+}
+
 function askDone() {
   const field = els.form.elements.namedItem("text");
   field.value = "";
-  els.form.querySelector('button[type="submit"]').disabled = false;
+  setSending(false);
   els.feedback.textContent = store.qaModerated ? T.sentPending : T.sentOpen;
   showError("");
 }
 
 function askFailed() {
   // The text stays in the box: nothing typed is lost when the server refuses it.
-  els.form.querySelector('button[type="submit"]').disabled = false;
+  setSending(false);
   els.feedback.textContent = "";
 }
 
 function onAsk(event) {
   event.preventDefault();
+  if (els.form.querySelector('button[aria-disabled="true"]')) return;
   const data = new FormData(els.form);
   const text = String(data.get("text") || "").trim();
   const frame = {
@@ -286,7 +337,7 @@ function onAsk(event) {
   }
   const ref = send(frame);
   if (ref) {
-    els.form.querySelector('button[type="submit"]').disabled = true;
+    setSending(true);
     els.feedback.textContent = T.sending;
   }
 }

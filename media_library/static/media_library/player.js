@@ -34,8 +34,8 @@ function clock(seconds) {
   const days = Math.floor(s / 86400);
   const parts = [Math.floor((s % 86400) / 3600), Math.floor((s % 3600) / 60), s % 60];
   const time = parts.map((n) => String(n).padStart(2, "0")).join(":");
-  // Days as a number without a unit word, so that no translation is needed: "6 · 18:26:05".
-  return days ? `${days} · ${time}` : time;
+  // The live room's format, so that both say the same thing: "6 d 18:26:05".
+  return days ? `${days} d ${time}` : time;
 }
 
 class Player {
@@ -44,6 +44,9 @@ class Player {
     const data = root.dataset;
     this.video = root.querySelector("[data-video]");
     this.status = root.querySelector("[data-status]");
+    this.countdown = root.querySelector("[data-countdown]");
+    this.volume = root.querySelector("[data-volume]");
+    this.muteButton = root.querySelector("[data-mute]");
     this.joinButton = root.querySelector("[data-join]");
     this.lowBandwidthBox = root.querySelector("[data-low-bandwidth]");
     this.captionSelect = root.querySelector("[data-captions]");
@@ -72,6 +75,16 @@ class Player {
     this.joinButton.addEventListener("click", () => this.join());
     this.lowBandwidthBox.addEventListener("change", () => this.setLowBandwidth());
     this.captionSelect?.addEventListener("change", () => this.showCaptions());
+    // A premiere keeps everyone in step (no seeking), but volume and mute are the viewer's.
+    this.volume?.addEventListener("input", () => {
+      this.video.volume = Number(this.volume.value) / 100;
+      this.video.muted = this.video.volume === 0;
+      this.showMuted();
+    });
+    this.muteButton?.addEventListener("click", () => {
+      this.video.muted = !this.video.muted;
+      this.showMuted();
+    });
     this.video.addEventListener("timeupdate", () => this.countWatched());
     this.video.addEventListener("playing", () => (this.joinButton.hidden = true));
     this.video.addEventListener("seeked", () => {
@@ -96,23 +109,44 @@ class Player {
     return position < this.duration ? "premiere" : "replay";
   }
 
+  showMuted() {
+    this.muteButton?.setAttribute("aria-pressed", this.video.muted ? "true" : "false");
+  }
+
+  // The status is a live region: it changes (and is announced) once per phase, never with
+  // each second of the countdown, which sits beside it outside any live region.
+  setStatus(text) {
+    if (this.status.textContent !== text) this.status.textContent = text;
+  }
+
   tick() {
     const phase = this.phase();
     this.root.dataset.phase = phase;
     this.root.dataset.mode = this.lowBandwidth ? "audio" : "video";
     this.video.controls = phase === "replay";
     const data = this.root.dataset;
+    for (const control of [this.volume, this.muteButton]) {
+      if (control) control.hidden = phase !== "premiere";
+    }
+    if (this.volume?.parentElement) this.volume.parentElement.hidden = phase !== "premiere";
+    if (this.countdown) {
+      const text = phase === "before" ? `${data.textBefore} ${clock(-this.expected())}` : "";
+      if (this.countdown.textContent !== text) this.countdown.textContent = text;
+    }
     if (phase === "before") {
-      this.status.textContent = `${data.textBefore} ${clock(-this.expected())}`;
+      this.setStatus(data.textWaiting);
       this.joinButton.hidden = true;
       return;
     }
     if (phase === "premiere") {
-      this.status.textContent = data.textPremiere;
+      this.setStatus(data.textPremiere);
+      this.joinButton.textContent = data.textJoin;
       if (this.video.paused) this.joinButton.hidden = false;
       this.correctDrift();
     } else {
-      this.status.textContent = data.textReplay;
+      this.setStatus(data.textReplay);
+      // A replay is not joined: it is played.
+      this.joinButton.textContent = data.textPlay;
       this.video.playbackRate = 1;
       if (!this.source) this.joinButton.hidden = false;
     }
