@@ -9,6 +9,7 @@ are services, reads are selectors; the task worker calls ``certificate_render_an
 import io
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 
 import segno
 from django.conf import settings
@@ -166,7 +167,7 @@ def _qr_svg(url: str) -> str:
 
 def certificate_pdf(*, certificate: Certificate) -> bytes:
     """The certificate's PDF in its language (WeasyPrint; imported here: it loads Pango)."""
-    from weasyprint import HTML  # type: ignore[import-untyped]  # no type hints shipped
+    from weasyprint import CSS, HTML  # type: ignore[import-untyped]  # no type hints shipped
 
     seminar = certificate.seminar
     url = verification_url(certificate)
@@ -183,7 +184,9 @@ def certificate_pdf(*, certificate: Certificate) -> bytes:
                 "language": certificate.language,
             },
         )
-    return HTML(string=html, base_url=settings.SITE_URL).write_pdf()
+    return HTML(string=html, base_url=settings.SITE_URL).write_pdf(
+        stylesheets=[CSS(filename=str(Path(__file__).with_name("certificate.css")))]
+    )
 
 
 def certificate_render_and_send(*, certificate_id: int) -> bool:
