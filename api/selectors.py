@@ -184,3 +184,7 @@ def webhook_of(seminar: Seminar, webhook_id: int) -> WebhookSubscription | None:
 
 def deliveries_of(subscription: WebhookSubscription, *, limit: int = 100) -> list[WebhookDelivery]:
     return list(subscription.deliveries.prefetch_related("log")[:limit])
+
+
+def delivery_of(subscription: WebhookSubscription, delivery_id: int) -> WebhookDelivery | None:
+    return subscription.deliveries.filter(pk=delivery_id).first()

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from api.problems import not_found, problem_response
-from api.v1 import agencies, organisers, public, vendors
+from api.v1 import agencies, organisers, public, vendors, webhooks
 from api.v1.base import build_api
 
 api = build_api()
@@ -11,6 +11,7 @@ api.add_router("", public.router)
 api.add_router("", organisers.router)
 api.add_router("", agencies.router)
 api.add_router("", vendors.router)
+api.add_router("", webhooks.router)
 
 
 def unknown(request, rest: str = ""):
