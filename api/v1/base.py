@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from api.problems import PROBLEM_CONTENT_TYPE, ProblemError, problem_response
+from api.v1.schemas import Problem
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +28,8 @@ class OpenIpsApi(NinjaAPI):
     def get_openapi_schema(self, *args, **kwargs):
         """Every operation documents every error status, as problem+json."""
         schema = super().get_openapi_schema(*args, **kwargs)
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
         problem = {"$ref": "#/components/schemas/Problem"}
         for methods in schema["paths"].values():
             for operation in methods.values():
