@@ -185,3 +185,12 @@ def test_token_page_refuses_other_targets_and_people_without_roles(world, client
     client.post(f"/api/tokens/{other.pk}/revoke/")
     other.refresh_from_db()
     assert other.revoked_at is None
+
+
+def test_account_page_links_token_pages_for_organisers_and_agency_staff_only(world, client):
+    from django.urls import reverse
+
+    client.force_login(world["unicef_staff"])
+    assert reverse("api:tokens").encode() in client.get(reverse("accounts:account")).content
+    client.force_login(person_user_ensure(person=world["vendors"]["to_nobody"].person))
+    assert reverse("api:tokens").encode() not in client.get(reverse("accounts:account")).content
