@@ -101,7 +101,9 @@ def _start(live_url: str, tmp: Path, name: str, headers: list[str], parameters: 
         *headers,
     ]
     output = (tmp / f"{name}.out").open("w")
-    return subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT), har, output
+    # Run in the temporary folder: schemathesis writes its own state next to where it runs.
+    process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, cwd=tmp)
+    return process, har, output
 
 
 def test_schema_holds_against_a_live_server(live_server, settings, tmp_path):
