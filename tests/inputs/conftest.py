@@ -79,6 +79,12 @@ def world(db, settings):
         "path": "x.txt",
         "token": "not-a-token",
         "key": "no-such-provider",  # single sign-on provider keys (none configured here)
+        # The API (api/v1/): ids of things the demo has, or ids nothing has (a 404 is fine).
+        "registration_id": str(registration.pk),
+        "webhook_id": "1",
+        "delivery_id": "1",
+        "token_id": "1",
+        "rest": "nothing",
     }
     by_name = {
         "registration:decide": {"pk": str(registration.pk)},
