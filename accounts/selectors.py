@@ -10,6 +10,7 @@ from django.db import models
 
 from accounts.models import AccountSession
 from accounts.permissions import may_manage_own_data, vendor_person
+from api.permissions import may_use_token_pages
 from registration.models import Company, Person, Registration, SignInToken
 
 # Relations that record what a person did to someone else's data (checked someone in,
@@ -38,6 +39,7 @@ def account_overview(user: User) -> dict:
         "session_count": AccountSession.objects.filter(user=user).count(),
         "may_manage_data": may_manage_own_data(user),
         "identities": list(user.external_identities.select_related("organization")),
+        "may_use_api_tokens": may_use_token_pages(user),
     }
 
 

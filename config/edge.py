@@ -199,6 +199,11 @@ class BadInputMiddleware:
         if not isinstance(exception, BadInput | ValidationError):
             return None
         message = _message(exception)
+        if request.path_info.startswith("/api/"):
+            # The API's one error shape (RFC 9457), whatever the client accepts.
+            from api.problems import bad_request, problem_response
+
+            return problem_response(request, bad_request(message))
         if _wants_json(request):
             return JsonResponse({"error": message}, status=400)
         return render(request, "edge/bad_request.html", {"message": message}, status=400)

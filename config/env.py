@@ -190,6 +190,16 @@ _declare(
     "Minutes password sign-in stays paused after too many failures (each further try restarts).",
 )
 _declare(
+    "API_RATE_LIMIT",
+    "600/60",
+    "API calls allowed per token (or per client address without one): count/seconds.",
+)
+_declare(
+    "WEBHOOK_ALLOW_PRIVATE_URLS",
+    "false",
+    "Let webhooks post to loopback and private addresses (tests and closed networks only).",
+)
+_declare(
     "SESSION_LIFETIME_HOURS",
     "336",
     "Hours a sign-in lasts (every way of signing in) before the person signs in again; "

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "accounts",
     "axes",
     "ops",
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -347,6 +349,14 @@ LIVE_PROCESS_DEAD_AFTER = 6.0
 # One person registering, then asking for a sign-in link or two: well within; a registration
 # desk on one network registers many people: generous, but bounded.
 REGISTRATION_LINK_RATE_PER_ADDRESS = (5, 3600)
+# The public API (api/): calls per token, or per client address without one.
+API_RATE_LIMIT = tuple(int(part) for part in str(env.get("API_RATE_LIMIT")).split("/", 1))
+# Webhooks: seconds before each retry (about a day in all, then the delivery fails), how many
+# failed attempts in a row disable a subscription, and whether private addresses are allowed.
+WEBHOOK_RETRY_DELAYS = (5, 300, 1800, 7200, 18000, 36000, 25200)
+WEBHOOK_DISABLE_AFTER_FAILURES = 15
+WEBHOOK_ALLOW_PRIVATE_URLS = env.get_bool("WEBHOOK_ALLOW_PRIVATE_URLS")
+WEBHOOK_TIMEOUT_SECONDS = 10
 REGISTRATION_LINK_RATE_PER_CLIENT = (20, 600)
 # Lifetimes in seconds of the signed links of accesskeys/purposes.py (its max_age_setting):
 # a hard bound, even where a purpose's ends_at is later.

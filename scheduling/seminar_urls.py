@@ -14,3 +14,8 @@ urlpatterns = [
     ),
 ]
 urlpatterns += [path("<slug:slug>/planner/", views.planner, name="planner")]
+# The agenda for conference apps and players (frab's schedule.xml and its JSON form).
+urlpatterns += [
+    path("<slug:slug>/schedule.xml", views.frab_schedule, {"form": "xml"}, name="frab_xml"),
+    path("<slug:slug>/schedule.json", views.frab_schedule, {"form": "json"}, name="frab_json"),
+]

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from scheduling import agenda_page
+from scheduling import agenda_page, frab
 from scheduling import selectors as agenda_selectors
-from scheduling.calendar import calendar_for_sessions, webcal_url
+from scheduling.calendar import calendar_for_sessions, site_base_url, webcal_url
 from scheduling.forms import PlannerForm, country_datalist
 from scheduling.heatmap import plan_context
 from scheduling.planner import PlannerError, plan_sessions
@@ -103,6 +103,24 @@ def session_calendar(request, slug: str, session_id: int):
         request=request,
     )
     return _ics_response(body, f"{seminar.slug}-session-{session.pk}.ics")
+
+
+@require_GET
+def frab_schedule(request, slug: str, form: str):
+    """frab's schedule.xml or schedule.json for a seminar the viewer may see."""
+    seminar = agenda_selectors.seminar_with_agenda_version_or_404(user=request.user, slug=slug)
+    data = frab.schedule(
+        seminar,
+        agenda_selectors.seminar_sessions(seminar),
+        base_url=site_base_url(request),
+        version=seminar.agenda_version,
+    )
+    if form == "xml":
+        response = HttpResponse(frab.schedule_xml(data), content_type="application/xml")
+    else:
+        response = HttpResponse(frab.schedule_json(data), content_type="application/json")
+    response["Cache-Control"] = "public, max-age=900"
+    return response
 
 
 @login_required

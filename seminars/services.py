@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from api import events as api_events
 from seminars.models import Seminar, Session, SessionChange
 from seminars.signals import session_rescheduled
 
@@ -111,7 +112,7 @@ def _record_changes(
     previous: Session, session: Session, *, time_changed: bool, title_changed: bool
 ) -> None:
     if time_changed:
-        SessionChange.objects.create(
+        change = SessionChange.objects.create(
             seminar=session.seminar,
             session=session,
             session_title=session.title,
@@ -121,8 +122,9 @@ def _record_changes(
             old_starts_at=previous.starts_at,
             new_starts_at=session.starts_at,
         )
+        api_events.session_changed(change)
     if title_changed:
-        SessionChange.objects.create(
+        change = SessionChange.objects.create(
             seminar=session.seminar,
             session=session,
             session_title=session.title,
@@ -130,6 +132,7 @@ def _record_changes(
             old_value=previous.title[:255],
             new_value=session.title[:255],
         )
+        api_events.session_changed(change)
 
 
 def _when(session: Session, seminar: Seminar) -> str:
@@ -174,7 +177,7 @@ def session_delete(*, session: Session) -> None:
 
 def _record_gone(session: Session, field: str, *, keeps_session: bool, **extra) -> SessionChange:
     """The changelog entry (and pending notice) of a cancelled or deleted session."""
-    return SessionChange.objects.create(
+    change = SessionChange.objects.create(
         seminar=session.seminar,
         session=session if keeps_session else None,
         session_title=session.title,
@@ -184,3 +187,5 @@ def _record_gone(session: Session, field: str, *, keeps_session: bool, **extra) 
         old_starts_at=session.starts_at,
         **extra,
     )
+    api_events.session_changed(change)
+    return change

@@ -1,10 +1,10 @@
 """The translation catalogues and how they are made: `make messages`, `make compilemessages`
 and tests/test_catalogues.py all read this module, so the three cannot drift apart.
 
-Six catalogues. The project's (``locale/``: config, seminars, scheduling, media_library,
+Seven catalogues. The project's (``locale/``: config, seminars, scheduling, media_library,
 live, accesskeys, ops and ``templates/``) is made at the repository root, ignoring the apps
-that keep their own; registration/, organising/, accounts/, polls/ and meetings/ each make
-theirs inside their directory. English is the source language; the others are the UN's
+that keep their own; registration/, organising/, accounts/, polls/, meetings/ and api/ each
+make theirs inside their directory. English is the source language; the others are the UN's
 remaining five.
 
     python -m tools.messages                 # every catalogue, every language
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Catalogue name -> the directory makemessages runs in (relative to the repository root).
 CATALOGUES = {"locale": ".", "registration": "registration", "organising": "organising",
-              "accounts": "accounts", "polls": "polls", "meetings": "meetings"}  # fmt: skip
+              "accounts": "accounts", "polls": "polls", "meetings": "meetings", "api": "api"}  # fmt: skip
 LANGUAGES = ("fr", "es", "ar", "zh_Hans", "ru")
 # svg: scheduling/templates/scheduling/_heatmap.svg is a template with translated text.
 EXTENSIONS = "html,txt,py,svg"

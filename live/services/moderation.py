@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from api import events as api_events
 from live import permissions
 from live.errors import LiveError
 from live.models import Question, RoomDevice, RoomMute, Vote
@@ -202,6 +203,7 @@ def question_answer(
             action="answered",
             was_public=was_public,
         )
+        api_events.question_answered(question, room.seminar_id)
     return {"question_id": question.pk}
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from api import events as api_events
 from registration.models import Registration
 from seminars.models import Seminar
 
@@ -38,4 +39,5 @@ def check_in_record(*, seminar: Seminar, code: str, by_user) -> CheckIn:
     registration.checked_in_at = timezone.now()
     registration.checked_in_by = by_user
     registration.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
+    api_events.registration_changed(registration, "registration.updated")
     return CheckIn("checked_in", registration, registration.checked_in_at)

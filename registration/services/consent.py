@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from api import events as api_events
 from registration import selectors
 from registration.models import (
     AgencyConsent,
@@ -59,6 +60,9 @@ def consents_apply(*, registration: Registration, answers: dict, source: str) ->
             privacy_notice_version=notice_version,
             at=now,
             source=source,
+        )
+        api_events.consent_changed(
+            registration=registration, agency_id=agency_id, granted=granted, at=now
         )
         if not granted:
             Lead.objects.filter(registration=registration, agency_id=agency_id).delete()

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from api import events as api_events
 from registration import emails, selectors
 from registration.countrygroups import country_tags
 from registration.models import Person, Registration
@@ -277,6 +278,10 @@ def registration_apply(*, seminar: Seminar, payload: dict) -> Registration:
         # Switching mode gave up a place in the old mode: the next in line gets it.
         _promote_waiting(seminar, previous_mode)
     _after_commit_notify(registration, new=previous_status != registration.status)
+    api_events.registration_changed(
+        registration,
+        "registration.created" if previous_status is None else "registration.updated",
+    )
     return registration
 
 
@@ -336,6 +341,7 @@ def _promote_waiting(seminar: Seminar, mode: str) -> list[Registration]:
         promoted.append(nxt)
         transaction.on_commit(partial(emails.send_promoted, registration_id=nxt.pk))
         transaction.on_commit(partial(reminders_schedule, registration_id=nxt.pk))
+        api_events.registration_changed(nxt, "registration.updated")
     return promoted
 
 
@@ -356,6 +362,7 @@ def registration_cancel(*, registration: Registration) -> list[Registration]:
     registration.save(update_fields=["status", "cancelled_at", "waiting_since", "updated_at"])
     pk = registration.pk
     transaction.on_commit(lambda: emails.send_cancelled(registration_id=pk))
+    api_events.registration_changed(registration, "registration.cancelled")
     if held_place:
         return _promote_waiting(seminar, registration.attendance_mode)
     return []
@@ -375,6 +382,7 @@ def registration_decide(*, registration: Registration, approve: bool) -> Registr
         registration.status = Status.REJECTED
     registration.save()
     _after_commit_notify(registration, new=True)
+    api_events.registration_changed(registration, "registration.updated")
     return registration
 
 

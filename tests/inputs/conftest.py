@@ -81,6 +81,12 @@ def world(db, settings):
         "key": "no-such-provider",  # single sign-on provider keys (none configured here)
         # meetings: the demo's UNICEF officer (the "agency" user), a request and a meeting
         **_meetings_values(),
+        # The API (api/v1/): ids of things the demo has, or ids nothing has (a 404 is fine).
+        "registration_id": str(registration.pk),
+        "webhook_id": "1",
+        "delivery_id": "1",
+        "token_id": "1",
+        "rest": "nothing",
     }
     by_name = {
         "registration:decide": {"pk": str(registration.pk)},

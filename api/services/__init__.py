@@ -1,0 +1,1 @@
+"""Writes of the API app: tokens (tokens.py) and webhooks (webhooks.py)."""
