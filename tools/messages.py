@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Catalogue name -> the directory makemessages runs in (relative to the repository root).
 CATALOGUES = {"locale": ".", "registration": "registration", "organising": "organising",
-              "accounts": "accounts", "polls": "polls", "meetings": "meetings", "api": "api"}  # fmt: skip
+              "accounts": "accounts", "polls": "polls", "meetings": "meetings",
+              "api": "api"}  # fmt: skip
 LANGUAGES = ("fr", "es", "ar", "zh_Hans", "ru")
 # svg: scheduling/templates/scheduling/_heatmap.svg is a template with translated text.
 EXTENSIONS = "html,txt,py,svg"
