@@ -38,7 +38,7 @@ def _placeholders(text: str) -> Counter[str]:
 def test_every_entry_is_translated_and_none_is_fuzzy(catalogue, language):
     po = _catalogue(catalogue, language)
     entries = [entry for entry in po if not entry.obsolete]
-    assert len(entries) > 50
+    assert len(entries) > 20  # the smallest (api/) holds about 45: none is empty by mistake
     assert [entry.msgid for entry in po.untranslated_entries()] == []
     assert [entry.msgid for entry in po.fuzzy_entries()] == []
     assert "fuzzy" not in po.metadata_is_fuzzy
@@ -90,7 +90,7 @@ def test_every_marked_string_is_in_the_committed_catalogues(tmp_path):
     for catalogue in messages.CATALOGUES:
         fresh = polib.pofile(str(messages.catalogue_path(catalogue, "fr", root=tmp_path)))
         wanted = {(entry.msgctxt, entry.msgid) for entry in fresh}
-        assert len(wanted) > 50  # the copy really held the sources
+        assert len(wanted) > 20  # the copy really held the sources
         for language in messages.LANGUAGES:
             path = messages.catalogue_path(catalogue, language)
             if path.exists():  # a missing catalogue fails the tests above

@@ -87,6 +87,9 @@ def world(db, settings):
         "delivery_id": "1",
         "token_id": "1",
         "rest": "nothing",
+        "name": "index.m3u8",  # the live stage's HLS files (live_stage:hls)
+        "poll_id": "1",  # polls' exports (no such poll in the demo: a 404 is fine)
+        "code": "not-a-certificate",  # the public certificate check
     }
     by_name = {
         "registration:decide": {"pk": str(registration.pk)},

@@ -75,18 +75,18 @@ def test_limits_come_from_settings(settings):
 @pytest.mark.parametrize(
     ("facts", "sizes"),
     [
-        (_facts(1920, 1080), [(640, 360), (1280, 720)]),
-        (_facts(1280, 720), [(640, 360), (1280, 720)]),
-        (_facts(854, 480), [(640, 360), (854, 480)]),
-        (_facts(640, 360), [(640, 360)]),
+        (_facts(1920, 1080), [(426, 240), (640, 360), (1280, 720)]),
+        (_facts(1280, 720), [(426, 240), (640, 360), (1280, 720)]),
+        (_facts(854, 480), [(426, 240), (640, 360), (854, 480)]),
+        (_facts(640, 360), [(426, 240), (640, 360)]),
         (_facts(320, 180), [(320, 180)]),
         (_facts(16, 16), [(16, 16)]),
-        (_facts(1080, 1920), [(202, 360), (404, 720)]),
-        (_facts(1920, 1080, rotation=270), [(202, 360), (404, 720)]),
-        (_facts(1440, 1080, sample_aspect_ratio="4:3"), [(640, 360), (1280, 720)]),
+        (_facts(1080, 1920), [(136, 240), (202, 360), (404, 720)]),
+        (_facts(1920, 1080, rotation=270), [(136, 240), (202, 360), (404, 720)]),
+        (_facts(1440, 1080, sample_aspect_ratio="4:3"), [(426, 240), (640, 360), (1280, 720)]),
         # The clip that once made an 11,520 × 720 rendition now fits the boxes.
-        (_facts(720, 720, sample_aspect_ratio="16:1"), [(640, 40), (1280, 80)]),
-        (_facts(11520, 720), [(640, 40), (1280, 80)]),
+        (_facts(720, 720, sample_aspect_ratio="16:1"), [(426, 26), (640, 40), (1280, 80)]),
+        (_facts(11520, 720), [(426, 26), (640, 40), (1280, 80)]),
     ],
 )
 def test_renditions_fit_their_box_and_never_exceed_the_source(facts, sizes):
@@ -240,14 +240,14 @@ def test_ffmpeg_stops_at_the_duration_limit_and_caps_the_frame_rate(settings, sa
     settings.MEDIA_MAX_DURATION_SECONDS, settings.MEDIA_MAX_FPS = 4, 10
     plan = processing.renditions_plan(_facts(320, 180))
     run_with_progress(hls_command(str(sample_mp4), tmp_path, plan, has_audio=True), 12.0, None)
-    playlist = (tmp_path / "360" / "index.m3u8").read_text()
+    playlist = (tmp_path / "240" / "index.m3u8").read_text()
     seconds = sum(
         float(line.split(":")[1].rstrip(","))
         for line in playlist.splitlines()
         if line.startswith("#EXTINF")
     )
     assert 3.5 <= seconds <= 4.5  # the source lasts 12 s
-    first = probe(str(tmp_path / "360" / "seg_00000.ts"))
+    first = probe(str(tmp_path / "240" / "seg_00000.ts"))
     assert 0 < first["frame_rate"] <= 10  # the source has 25 frames per second
 
 
