@@ -4,6 +4,7 @@ the calendar feed, and the vendor's reset of their links (docs/security.md)."""
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accesskeys import purposes, tokens
@@ -106,13 +107,16 @@ def calendar_feed(request, slug: str, token: str):
     )
     from meetings.ics import registration_meeting_events
 
-    body = calendar_for_sessions(
-        seminar=registration.seminar,
-        sessions=selectors.registration_calendar_sessions(registration),
-        calendar_name=registration.seminar.title,
-        request=request,
-        extra_events=registration_meeting_events(registration),
-    )
+    # A calendar app asks in its own language, or none: the feed speaks the vendor's, as the
+    # emails do, whoever fetches it.
+    with translation.override(registration.person.preferred_language):
+        body = calendar_for_sessions(
+            seminar=registration.seminar,
+            sessions=selectors.registration_calendar_sessions(registration),
+            calendar_name=registration.seminar.title,
+            request=request,
+            extra_events=registration_meeting_events(registration),
+        )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response

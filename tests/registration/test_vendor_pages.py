@@ -52,6 +52,25 @@ def test_calendar_feed_has_only_the_chosen_sessions_and_the_page_offers_webcal(
     assert tokens.read(purposes.CALENDAR, token).subject == registration.pk
 
 
+def test_calendar_feed_speaks_the_vendors_language_whatever_the_client_asks(
+    client, register, open_seminar
+):
+    french = register(email="fr@x.example", preferred_language="fr")
+    english = register(email="en@x.example", preferred_language="en")
+
+    def descriptions(registration, accept):
+        url = _url("calendar", open_seminar, token=_feed_token(registration))
+        feed = client.get(url, headers={"accept-language": accept})
+        return " ".join(
+            str(e["DESCRIPTION"]) for e in Calendar.from_ical(feed.content).walk("VEVENT")
+        )
+
+    in_french = descriptions(french, "en")
+    assert "Type de session" in in_french and "Session type" not in in_french
+    in_english = descriptions(english, "fr")
+    assert "Session type" in in_english and "Type de session" not in in_english
+
+
 def test_vendor_cancels_after_confirming_and_the_feed_empties(client, register, open_seminar):
     registration = register()
     client.force_login(registration.person.user)
