@@ -3,11 +3,13 @@ needs. Who may see what is media_library/permissions.py."""
 
 import time
 
+from django.conf import settings
 from django.core import signing
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from media_library import permissions, storage
 from media_library.models import MediaAsset, Presentation, Rendition, UploadSession
@@ -77,6 +79,92 @@ def session_presentations_for(user, session: Session) -> QuerySet[Presentation]:
     return queryset.prefetch_related(
         Prefetch("assets", queryset=MediaAsset.objects.select_related("upload"))
     )
+
+
+# What each file of a presentation stands at, in words; the presentation's own status stays
+# the review rule's summary ("Submitted for review" while anything waits), which alone would
+# hide that the video is approved and live. One sentence per kind, so that every language can
+# agree its words with the kind (French "Vidéo approuvée", "Sous-titres approuvés").
+_STATE_TEXT = {
+    MediaAsset.Kind.VIDEO: {
+        "approved": _("Video approved and live"),
+        "approved_pending": _("Video approved and live; a new version is waiting for review"),
+        "pending": _("Video waiting for review"),
+        "processing": _("Video being processed, then waiting for review"),
+        "rejected": _("Video not approved"),
+    },
+    MediaAsset.Kind.SLIDES: {
+        "approved": _("Slides (%(language)s) approved"),
+        "approved_pending": _(
+            "Slides (%(language)s) approved; a new version is waiting for review"
+        ),
+        "pending": _("Slides (%(language)s) received, waiting for review"),
+        "rejected": _("Slides (%(language)s) not approved"),
+    },
+    MediaAsset.Kind.CAPTIONS: {
+        "approved": _("Captions (%(language)s) approved"),
+        "approved_pending": _(
+            "Captions (%(language)s) approved; a new version is waiting for review"
+        ),
+        "pending": _("Captions (%(language)s) received, waiting for review"),
+        "rejected": _("Captions (%(language)s) not approved"),
+    },
+}
+
+
+def _slot_state(kind: str, language: str, versions: list[MediaAsset]) -> str | None:
+    """One slot's state in words, from its versions (newest first); None while nothing of it
+    has arrived yet (an upload in flight, or only failed processing, which the table shows)."""
+    arrived = [
+        v
+        for v in versions
+        if v.status not in (MediaAsset.Status.UPLOADING, MediaAsset.Status.FAILED)
+    ]
+    approved = next((v for v in arrived if v.review == MediaAsset.Review.APPROVED), None)
+    pending = next((v for v in arrived if v.review == MediaAsset.Review.PENDING), None)
+    if approved and pending and pending.version > approved.version:
+        key = "approved_pending"
+    elif approved:
+        key = "approved"
+    elif pending and pending.status != MediaAsset.Status.READY:
+        key = "processing"
+    elif pending:
+        key = "pending"
+    elif any(v.review == MediaAsset.Review.REJECTED for v in arrived):
+        key = "rejected"
+    else:
+        return None
+    name = dict(settings.LANGUAGES).get(language, language)
+    texts = _STATE_TEXT[MediaAsset.Kind(kind)]
+    return str(texts.get(key, texts["pending"])) % {"language": name}
+
+
+def presentation_file_states(presentation: Presentation) -> list[str]:
+    """What is true of each file of a presentation (video, then slides and captions per
+    language), e.g. "Video approved and live", "Captions (French) received, waiting for
+    review". Uses the prefetched ``assets`` (session_presentations_for)."""
+    slots: dict[tuple[str, str], list[MediaAsset]] = {}
+    for asset in presentation.assets.all():
+        key = (asset.kind, asset.language)  # a slot, as the approval rule counts them
+        slots.setdefault(key, []).append(asset)
+    order = list(MediaAsset.Kind.values)
+    states = []
+    for (kind, language), versions in sorted(slots.items(), key=lambda i: order.index(i[0][0])):
+        versions.sort(key=lambda v: -v.version)
+        state = _slot_state(kind, language, versions)
+        if state:
+            states.append(state)
+    return states
+
+
+def asset_slot_state(asset: MediaAsset) -> str | None:
+    """The words for the slot ``asset`` belongs to, as presentation_file_states says them."""
+    versions = list(
+        MediaAsset.objects.filter(
+            presentation_id=asset.presentation_id, kind=asset.kind, language=asset.language
+        ).order_by("-version")
+    )
+    return _slot_state(asset.kind, asset.language, versions)
 
 
 def seminar_review_queue(seminar) -> QuerySet[MediaAsset]:

@@ -33,7 +33,10 @@ def session_media(request, slug: str, session_id: int):
         {
             "seminar": seminar,
             "session": session,
-            "presentations": selectors.session_presentations_for(request.user, session),
+            "presentations": [
+                (presentation, selectors.presentation_file_states(presentation))
+                for presentation in selectors.session_presentations_for(request.user, session)
+            ],
             "agencies": agencies,
             "can_manage": can_manage,
             "kinds": MediaAsset.Kind.choices,
