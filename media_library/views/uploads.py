@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from config import edge
 from media_library import permissions, selectors
-from media_library.models import UploadSession
+from media_library.models import MediaAsset, UploadSession
 from media_library.services import uploads
 from media_library.services.validation import MediaRejectedError
 from media_library.views._common import error_response, json_body
@@ -113,4 +113,7 @@ def upload_complete(request, pk: int):
         return JsonResponse({"error": str(rejected), "rejected": True}, status=422)
     except Http404 as error:
         return error_response(error)
-    return JsonResponse({"asset_id": asset.pk, "status": asset.status})
+    # Slides and captions need no processing: say where they stand (the page's own words
+    # for a video, "Processing is queued", are true only of a video).
+    message = "" if asset.kind == MediaAsset.Kind.VIDEO else selectors.asset_slot_state(asset)
+    return JsonResponse({"asset_id": asset.pk, "status": asset.status, "message": message or ""})

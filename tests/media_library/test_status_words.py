@@ -51,3 +51,18 @@ def test_approved_video_reads_live_while_captions_wait_then_captions_approved(
     assert "waiting for review" not in page
     presentation.refresh_from_db()
     assert presentation.status == Presentation.Status.APPROVED
+
+
+def test_captions_upload_says_where_it_stands_in_the_readers_language(
+    client, local_storage, session_with_agency, presenter, organizer, tmp_path
+):
+    client.force_login(presenter)
+    answer = _captions(client, session_with_agency, tmp_path)
+    assert answer.json()["message"] == "Captions (French) received, waiting for review"
+
+    review.asset_approve(asset=MediaAsset.objects.get(), user=organizer)
+    client.cookies["django_language"] = "fr"
+    answer = _captions(client, session_with_agency, tmp_path)
+    assert answer.json()["message"] == (
+        "Sous-titres (Français) approuvés ; une nouvelle version attend d’être examinée"
+    )

@@ -131,7 +131,7 @@ form?.addEventListener("submit", async (event) => {
     const { status, data } = await api(`${form.dataset.start}${state.upload_id}/complete/`, { method: "POST" });
     if (status === 409) throw new Error(data.error);
     localStorage.removeItem(resumeKey(file));
-    setStatus(form.dataset.textDone);
+    setStatus(data.message || form.dataset.textDone);
     setTimeout(() => window.location.reload(), 800);
   } catch (error) {
     if (/rejected|not |truncated|limit|Malformed/i.test(error.message)) localStorage.removeItem(resumeKey(file));
