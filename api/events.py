@@ -66,3 +66,32 @@ def question_answered(question, seminar_id: int) -> int:
             "answered_live": question.answered_live,
         },
     )
+
+
+def meeting_changed(request, event_type: str, meeting=None) -> int:
+    """A one-on-one meeting request or meeting: ``meeting.requested`` (no meeting yet),
+    ``.accepted``, ``.changed`` (moved, or another time proposed) or ``.cancelled`` (the
+    request's ``status`` tells declined, withdrawn and cancelled apart). The vendor is its
+    registration id, the officer only their agency; no purpose, reason, name or email."""
+
+    def iso(moment):
+        return moment.isoformat() if moment else None
+
+    return emit(
+        seminar_id=request.seminar_id,
+        event_type=event_type,
+        data={
+            "request_id": request.pk,
+            "meeting_id": meeting.pk if meeting else None,
+            "seminar": request.seminar.slug,
+            "status": request.status,
+            "mode": meeting.mode if meeting else request.mode,
+            "table_number": meeting.table_number if meeting else None,
+            "starts_at": iso(meeting.starts_at) if meeting else None,
+            "ends_at": iso(meeting.ends_at) if meeting else None,
+            "proposed_starts_at": iso(request.proposed_starts_at),
+            "slots": list(request.slots),
+            "agency_id": request.officer.agency_id,
+            "registration_id": request.registration_id,
+        },
+    )

@@ -32,6 +32,10 @@ EVENT_TYPES = (
     "consent.withdrawn",
     "session.changed",
     "question.answered",
+    "meeting.requested",
+    "meeting.accepted",
+    "meeting.changed",
+    "meeting.cancelled",
 )
 
 

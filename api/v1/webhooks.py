@@ -25,12 +25,16 @@ EventType = Literal[
     "consent.withdrawn",
     "session.changed",
     "question.answered",
+    "meeting.requested",
+    "meeting.accepted",
+    "meeting.changed",
+    "meeting.cancelled",
 ]
 
 
 class WebhookIn(Schema):
     url: str = Field(max_length=500, description="http(s) URL that receives the POSTs.")
-    events: list[EventType] = Field(min_length=1, max_length=7)
+    events: list[EventType] = Field(min_length=1, max_length=11)
 
 
 class WebhookOut(Schema):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from api import events as api_events
 from meetings import notify
 from meetings.grid import slot_starts
 from meetings.models import Block, Meeting, Officer, Programme, Request
@@ -115,6 +116,7 @@ def request_create(
         mode=_mode(programme, mode),
     )
     transaction.on_commit(lambda: notify.request_received(request_id=request.pk))
+    api_events.meeting_changed(request, "meeting.requested")
     return request
 
 
@@ -174,6 +176,7 @@ def _book(request: Request, moment: datetime) -> Meeting:
     request.save(update_fields=["status", "updated_at"])
     transaction.on_commit(lambda: notify.meeting_changed(meeting_id=meeting.pk, kind="accepted"))
     transaction.on_commit(lambda: notify.reminders_schedule(meeting_id=meeting.pk))
+    api_events.meeting_changed(request, "meeting.accepted", meeting)
     return meeting
 
 
@@ -205,6 +208,7 @@ def request_propose(*, request: Request, starts_at: str | datetime) -> Request:
     request.proposed_starts_at = moment
     request.save(update_fields=["status", "proposed_starts_at", "updated_at"])
     transaction.on_commit(lambda: notify.request_answered(request_id=request.pk))
+    api_events.meeting_changed(request, "meeting.changed")
     return request
 
 
@@ -230,6 +234,7 @@ def request_decline(*, request: Request, reason: str) -> Request:
     request.reason = reason
     request.save(update_fields=["status", "reason", "updated_at"])
     transaction.on_commit(lambda: notify.request_answered(request_id=request.pk))
+    api_events.meeting_changed(request, "meeting.cancelled")
     return request
 
 
@@ -245,6 +250,7 @@ def request_withdraw(*, request: Request) -> Request:
         raise MeetingError(_("This request is already closed."))
     request.status = Request.Status.WITHDRAWN
     request.save(update_fields=["status", "updated_at"])
+    api_events.meeting_changed(request, "meeting.cancelled")
     return request
 
 
@@ -261,6 +267,8 @@ def meeting_cancel(*, meeting: Meeting, reason: str = "") -> Meeting:
     meeting.save()
     Request.objects.filter(pk=meeting.request_id).update(status=Request.Status.CANCELLED)
     transaction.on_commit(lambda: notify.meeting_changed(meeting_id=meeting.pk, kind="cancelled"))
+    request = Request.objects.select_related("seminar", "officer").get(pk=meeting.request_id)
+    api_events.meeting_changed(request, "meeting.cancelled", meeting)
     return meeting
 
 
@@ -296,6 +304,7 @@ def meeting_move(
         ) from error
     transaction.on_commit(lambda: notify.meeting_changed(meeting_id=meeting.pk, kind="changed"))
     transaction.on_commit(lambda: notify.reminders_schedule(meeting_id=meeting.pk))
+    api_events.meeting_changed(meeting.request, "meeting.changed", meeting)
     return meeting
 
 

@@ -185,3 +185,124 @@ def test_private_addresses_are_refused_unless_allowed(world, settings):
     assert got == []
     delivery = WebhookDelivery.objects.get(subscription=subscription)
     assert delivery.log.first().error == "private address refused"
+
+
+def _meetings(world):
+    """A meetings programme (in person, two tables) and a UNICEF officer for the world."""
+    from tests import factories
+
+    programme = factories.meetings_programme(world["seminar"], in_person=True, tables=2)
+    officer = factories.officer(
+        world["seminar"], agency=world["unicef"], display_name="Officer Amara"
+    )
+    return programme, officer
+
+
+def test_a_subscription_hears_a_meeting_requested_then_cancelled_without_personal_data(world):
+    from meetings.selectors import slots_of
+    from meetings.services import requests as meetings
+
+    programme, officer = _meetings(world)
+    slots = slots_of(programme)
+    vendor = world["vendors"]["to_unicef"]
+    with receiver([200, 200]) as (url, got):
+        services.webhook_subscription_create(
+            seminar=world["seminar"],
+            owner=world["organiser"],
+            url=url,
+            events=["meeting.requested", "meeting.cancelled"],
+        )
+        request = meetings.request_create(
+            registration=vendor,
+            officer=officer,
+            purpose="Cold chain equipment",
+            slots=[slots[0], slots[2]],
+            mode="in_person",
+        )
+        meeting = meetings.request_accept(request=request, starts_at=slots[2])
+        meetings.meeting_cancel(meeting=meeting, reason="Flight cancelled")
+        _run_worker()
+    events = sorted((json.loads(r["body"]) for r in got), key=lambda e: e["timestamp"])
+    assert [e["type"] for e in events] == ["meeting.requested", "meeting.cancelled"]
+    requested, cancelled = (e["data"] for e in events)
+    assert requested == {
+        "request_id": request.pk,
+        "meeting_id": None,
+        "seminar": world["seminar"].slug,
+        "status": "pending",
+        "mode": "in_person",
+        "table_number": None,
+        "starts_at": None,
+        "ends_at": None,
+        "proposed_starts_at": None,
+        "slots": [slots[0].isoformat(), slots[2].isoformat()],
+        "agency_id": world["unicef"].pk,
+        "registration_id": vendor.pk,
+    }
+    assert cancelled["meeting_id"] == meeting.pk and cancelled["status"] == "cancelled"
+    assert cancelled["table_number"] == 1
+    assert cancelled["starts_at"] == slots[2].isoformat()
+    assert cancelled["ends_at"] == meeting.ends_at.isoformat()
+    assert cancelled["starts_at"].endswith("+00:00")
+    raw = b" ".join(r["body"] for r in got)
+    for private in (
+        b"a@vendor.example",
+        b"Vendor to_unicef",
+        b"Firm to_unicef",
+        b"Officer Amara",
+        officer.email.encode(),
+        b"Cold chain",
+        b"Flight cancelled",
+    ):
+        assert private not in raw
+
+
+def test_meeting_events_follow_accept_move_propose_decline_and_withdraw(world):
+    from meetings.selectors import slots_of
+    from meetings.services import requests as meetings
+
+    programme, officer = _meetings(world)
+    slots = slots_of(programme)
+    services.webhook_subscription_create(
+        seminar=world["seminar"],
+        owner=world["organiser"],
+        url="https://crm.example/hook",
+        events=["meeting.accepted", "meeting.changed", "meeting.cancelled"],
+    )
+    a, b, c = (world["vendors"][k] for k in ("to_unicef", "to_undp", "to_nobody"))
+
+    def ask(vendor, slot):
+        return meetings.request_create(
+            registration=vendor, officer=officer, purpose="Tents", slots=[slot]
+        )
+
+    first = ask(a, slots[0])
+    meeting = meetings.request_accept(request=first, starts_at=slots[0])
+    meetings.meeting_move(meeting=meeting, starts_at=slots[3])
+    second = meetings.request_propose(request=ask(b, slots[1]), starts_at=slots[4])
+    meetings.request_decline(request=second, reason="No budget this year")
+    third = meetings.request_withdraw(request=ask(c, slots[2]))
+    seen = [
+        (d.event_type, d.payload["data"]["request_id"], d.payload["data"]["status"])
+        for d in WebhookDelivery.objects.order_by("pk")
+    ]
+    assert seen == [
+        ("meeting.accepted", first.pk, "accepted"),
+        ("meeting.changed", first.pk, "accepted"),
+        ("meeting.changed", second.pk, "proposed"),
+        ("meeting.cancelled", second.pk, "declined"),
+        ("meeting.cancelled", third.pk, "withdrawn"),
+    ]
+    moved, proposed = WebhookDelivery.objects.filter(event_type="meeting.changed").order_by("pk")
+    assert moved.payload["data"]["starts_at"] == slots[3].isoformat()
+    assert moved.payload["data"]["mode"] == "online"
+    assert proposed.payload["data"]["proposed_starts_at"] == slots[4].isoformat()
+
+
+def test_the_openapi_event_enum_names_every_event_type():
+    from typing import get_args
+
+    from api.models import EVENT_TYPES
+    from api.v1.webhooks import EventType
+
+    assert get_args(EventType) == EVENT_TYPES
