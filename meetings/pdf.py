@@ -25,6 +25,39 @@ def _counterpart(meeting: Meeting, side: str) -> str:
     return company.legal_name if company else meeting.registration.person.full_name
 
 
+def schedule_html(
+    *,
+    seminar: Seminar,
+    title: str,
+    zone: str,
+    meetings: list[Meeting],
+    side: str,
+    language: str,
+) -> str:
+    """The schedule's HTML page in ``language``, ``dir="rtl"`` for Arabic."""
+    with translation.override(language):
+        rows = [
+            {
+                "seminar_time": clock(meeting.starts_at, meeting.ends_at, seminar.time_zone),
+                "your_time": clock(meeting.starts_at, meeting.ends_at, zone),
+                "table": meeting.table_number,
+                "counterpart": _counterpart(meeting, side),
+            }
+            for meeting in meetings
+        ]
+        return render_to_string(
+            "meetings/schedule_pdf.html",
+            {
+                "seminar": seminar,
+                "title": title,
+                "rows": rows,
+                "notice": seminar.meetings.notice,
+                "rtl": get_language_bidi(),
+                "language": language,
+            },
+        )
+
+
 def schedule_pdf(
     *,
     seminar: Seminar,
@@ -37,27 +70,9 @@ def schedule_pdf(
     """The PDF as bytes, in ``language`` (right to left for Arabic). No side effects."""
     from weasyprint import CSS, HTML  # type: ignore[import-untyped]  # no type hints shipped
 
-    with translation.override(language):
-        rows = [
-            {
-                "seminar_time": clock(meeting.starts_at, meeting.ends_at, seminar.time_zone),
-                "your_time": clock(meeting.starts_at, meeting.ends_at, zone),
-                "table": meeting.table_number,
-                "counterpart": _counterpart(meeting, side),
-            }
-            for meeting in meetings
-        ]
-        html = render_to_string(
-            "meetings/schedule_pdf.html",
-            {
-                "seminar": seminar,
-                "title": title,
-                "rows": rows,
-                "notice": seminar.meetings.notice,
-                "rtl": get_language_bidi(),
-                "language": language,
-            },
-        )
+    html = schedule_html(
+        seminar=seminar, title=title, zone=zone, meetings=meetings, side=side, language=language
+    )
     return HTML(string=html, base_url=settings.SITE_URL).write_pdf(
         stylesheets=[CSS(filename=str(STYLESHEET))]
     )

@@ -7,7 +7,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from meetings.pdf import schedule_pdf
+from meetings.pdf import schedule_html, schedule_pdf
 from meetings.selectors import active_meetings, vendor_meetings
 from meetings.services import requests as services
 from registration import exports
@@ -158,3 +158,13 @@ def test_the_schedule_shapes_arabic_and_chinese_names_right_to_left_in_arabic(wo
         assert any("Arabic" in f for f in fonts), fonts
         assert any("CJK" in f for f in fonts), fonts
         assert "王芳" in "".join(page.extract_text() for page in reader.pages)
+        html = schedule_html(
+            seminar=world.seminar,
+            title=title,
+            zone="Asia/Bangkok",
+            meetings=meetings,
+            side=side,
+            language=language,
+        )
+        direction = "rtl" if language == "ar" else "ltr"
+        assert f'<html lang="{language}" dir="{direction}">' in html
