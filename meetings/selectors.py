@@ -24,6 +24,11 @@ def programme_of(seminar: Seminar) -> Programme | None:
     )
 
 
+def meetings_open(seminar: Seminar) -> bool:
+    """Whether the seminar has a meetings programme switched on for vendors."""
+    return Programme.objects.filter(seminar=seminar, enabled=True).exists()
+
+
 def slots_of(programme: Programme) -> list[datetime]:
     return slot_starts(programme, programme.windows.all())
 

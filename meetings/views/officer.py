@@ -149,7 +149,7 @@ def schedule_pdf(request, seminar, programme, officer):
     meetings = selectors.active_meetings(selectors.own_officer_meetings(officer))
     body = pdf.schedule_pdf(
         seminar=seminar, title=officer.display_name, zone=officer.time_zone,
-        meetings=meetings, side="officer",
+        meetings=meetings, side="officer", language=officer.preferred_language,
     )  # fmt: skip
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="meetings.pdf"'

@@ -127,6 +127,7 @@ def schedule_pdf(request, seminar, programme, registration):
         zone=registration.person.time_zone,
         meetings=meetings,
         side="vendor",
+        language=registration.person.preferred_language,
     )
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="meetings.pdf"'

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from meetings.selectors import meetings_open
 from registration import links, permissions, selectors, services
 from registration.forms import RegistrationForm, initial_from
 from registration.models import Registration
@@ -117,6 +118,7 @@ def mine(request, slug: str):
             "webcal_url": links.webcal(links.calendar_url(registration, request)),
             "own_claims": selectors.company_claims_of_person(registration.person_id),
             "claims_to_decide": selectors.company_claims_for_member(request.user),
+            "meetings_open": meetings_open(seminar),
         },
     )
 

@@ -7,6 +7,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from meetings.pdf import schedule_html, schedule_pdf
+from meetings.selectors import active_meetings, vendor_meetings
 from meetings.services import requests as services
 from registration import exports
 from registration.models import AgencyConsent
@@ -110,9 +112,59 @@ def test_the_printable_schedule_lists_table_time_and_counterpart(client, world):
     client.force_login(world.vendor.person.user)
     response = client.get(reverse("meetings:mine_pdf", args=[world.seminar.slug]))
     assert response["Content-Type"] == "application/pdf"
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    text = "".join(page.extract_text() for page in pages).replace("\n", "")  # wrapped cells
     assert "09:00" in text and "Asia/Bangkok" in text and "America/Lima" in text
     assert world.officer.display_name in text and "UNICEF" in text
+    assert "Table" in text and "With" in text
     other = factories.UserFactory()
     client.force_login(other)
     assert client.get(reverse("meetings:mine_pdf", args=[world.seminar.slug])).status_code == 403
+
+
+def _fonts(reader: PdfReader) -> set[str]:
+    return {
+        str(font.get_object()["/BaseFont"])
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+
+
+def test_the_schedule_shapes_arabic_and_chinese_names_right_to_left_in_arabic(world):
+    world.vendor.company.legal_name = "شركة النيل للخيام"
+    world.vendor.company.save(update_fields=["legal_name"])
+    world.vendor.person.preferred_language = "ar"
+    world.vendor.person.save(update_fields=["preferred_language"])
+    world.officer.display_name = "王芳"
+    world.officer.save(update_fields=["display_name"])
+    _meeting(world, world.vendor, mode="in_person")
+    meetings = active_meetings(vendor_meetings(world.vendor))
+    for side, title, language in (
+        ("officer", world.officer.display_name, "en"),  # an Arabic vendor's name as counterpart
+        ("vendor", world.vendor.person.full_name, "ar"),  # a Chinese officer's, in Arabic
+    ):
+        body = schedule_pdf(
+            seminar=world.seminar,
+            title=title,
+            zone="Asia/Bangkok",
+            meetings=meetings,
+            side=side,
+            language=language,
+        )
+        reader = PdfReader(io.BytesIO(body))
+        fonts = _fonts(reader)
+        # HarfBuzz shapes Arabic, so text extraction gives presentation forms; the font list
+        # shows the glyphs came from the Noto Arabic and CJK fonts, not a fallback box.
+        assert any("Arabic" in f for f in fonts), fonts
+        assert any("CJK" in f for f in fonts), fonts
+        assert "王芳" in "".join(page.extract_text() for page in reader.pages)
+        html = schedule_html(
+            seminar=world.seminar,
+            title=title,
+            zone="Asia/Bangkok",
+            meetings=meetings,
+            side=side,
+            language=language,
+        )
+        direction = "rtl" if language == "ar" else "ltr"
+        assert f'<html lang="{language}" dir="{direction}">' in html

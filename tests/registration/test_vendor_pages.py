@@ -133,3 +133,19 @@ def test_registration_form_speaks_french_and_spanish(client, open_seminar, agenc
     assert "Transmettre mes coordonnées à UNICEF" in fr.content.decode()
     es = client.get(_url("register", open_seminar), headers={"accept-language": "es"})
     assert "Sin contraseña" in es.content.decode()
+
+
+def test_my_registration_links_to_the_meetings_only_when_the_programme_is_on(client, db):
+    seminar = factories.SeminarFactory()
+    registration = factories.vendor_registration(seminar)
+    client.force_login(registration.person.user)
+    meetings_url = reverse("meetings:mine", args=[seminar.slug])
+    page = client.get(_url("mine", seminar)).content.decode()
+    assert "One-on-one meetings" not in page and meetings_url not in page  # no programme
+    programme = factories.meetings_programme(seminar, enabled=False)
+    page = client.get(_url("mine", seminar)).content.decode()
+    assert "One-on-one meetings" not in page and meetings_url not in page  # switched off
+    programme.enabled = True
+    programme.save(update_fields=["enabled"])
+    page = client.get(_url("mine", seminar)).content.decode()
+    assert f'<a href="{meetings_url}">One-on-one meetings</a>' in page
