@@ -76,7 +76,10 @@ test: $(DEV_STAMP)
 	$(VENV)/bin/pytest -m "not browser and not slow and not cluster" -n auto
 	$(VENV)/bin/pytest -m "browser or slow or cluster"
 	@echo "== the live room's suite again on the portable transport (above: auto, the Daphne fast path)"
-	LIVE_TRANSPORT=portable $(VENV)/bin/pytest tests/live
+	@# Not the stage's nginx, ffmpeg and chromium runs (three minutes): the video never passes
+	@# through the transport; the `stage` room event is published like every other room event.
+	LIVE_TRANSPORT=portable $(VENV)/bin/pytest tests/live \
+	  --ignore=tests/live/test_stage_rtmp.py --ignore=tests/live/test_stage_browser.py
 
 # The inner loop: no browser, no subprocess servers, no cluster; spread over every core.
 test-fast: $(DEV_STAMP)
