@@ -141,7 +141,7 @@ def _visit(page, url: str, visited: list[str]) -> None:
 
 def _play_the_video(page) -> None:
     """Replay through hls.js: a blob: worker, a MediaSource on a blob: URL, segments by XHR."""
-    page.get_by_role("button", name="Join the presentation").click()
+    page.get_by_role("button", name="Play the recording").click()
     page.wait_for_function(
         "() => document.querySelector('video').currentTime > 0.2", timeout=30_000
     )

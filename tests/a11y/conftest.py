@@ -59,7 +59,10 @@ def server(tmp_path_factory):
         daphne.stop()
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: a sync Playwright still open in this thread makes every later
+# sync_playwright() (tests/browser.py, the other browser tests) fail with "using Playwright
+# Sync API inside the asyncio loop", since its loop counts as running in this thread.
+@pytest.fixture(scope="module")
 def browser(server):
     from playwright.sync_api import sync_playwright
 
@@ -71,7 +74,7 @@ def browser(server):
             chromium.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def signed_in(server, browser):
     """Each role's cookies (storage state), signed in once with the demo password."""
     states = {"anonymous": {"cookies": [], "origins": []}}

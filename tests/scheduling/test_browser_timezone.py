@@ -80,7 +80,7 @@ def test_chosen_zone_is_remembered_over_the_detected_one(browser, agenda_url):
     context = browser.new_context(timezone_id="Asia/Kathmandu")
     page = context.new_page()
     page.goto(agenda_url)
-    page.wait_for_selector('[data-viewer-zone="Asia/Kathmandu"]')
+    page.wait_for_selector('[data-viewer-zone^="Asia/Kat"]')  # ICU's legacy Asia/Katmandu too
     page.get_by_label("Show times also in this time zone").select_option("Pacific/Fiji")
     page.get_by_role("button", name="Show times").click()
     page.wait_for_selector('[data-viewer-zone="Pacific/Fiji"]')
