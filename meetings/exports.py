@@ -8,9 +8,10 @@ from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
 from meetings.models import Meeting
+from registration.services.exportlog import export_log_record
 from seminars import spreadsheets
 from seminars.downloads import content_disposition
-from seminars.models import Seminar
+from seminars.models import Organization, Seminar
 
 CHUNK = 2000
 
@@ -41,9 +42,31 @@ def rows(meetings: QuerySet[Meeting], seminar: Seminar):
         ]  # fmt: skip
 
 
-def response(*, meetings: QuerySet[Meeting], seminar: Seminar, file_format: str, filename: str):
+def response(
+    *,
+    meetings: QuerySet[Meeting],
+    seminar: Seminar,
+    file_format: str,
+    filename: str,
+    user,
+    agency: Organization | None = None,
+):
+    """The export as a download, recorded in the seminar's export log first (it names
+    vendors)."""
     from itertools import chain
 
+    if file_format not in {"csv", "xlsx"}:
+        raise Http404
+    export_log_record(
+        seminar=seminar,
+        user=user,
+        kind="meetings",
+        file_format=file_format,
+        agency=agency,
+        filters={},
+        columns=header(),
+        queryset=meetings,
+    )
     data = chain([header()], rows(meetings, seminar))
     name = f"{seminar.slug}-{filename}.{file_format}"
     if file_format == "csv":
@@ -52,8 +75,6 @@ def response(*, meetings: QuerySet[Meeting], seminar: Seminar, file_format: str,
         )
         streamed["Content-Disposition"] = content_disposition(name)
         return streamed
-    if file_format != "xlsx":
-        raise Http404
     handle = tempfile.TemporaryFile(suffix=".xlsx")
     try:
         spreadsheets.write_xlsx(data, handle, title="Meetings")

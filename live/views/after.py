@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from live import exports
 from live.services import session_set_faq_published
 from live.views.common import get_visible_session, moderator_session_or_login, url_for
+from registration.services.exportlog import export_log_record
 from seminars.downloads import content_disposition
 
 
@@ -22,6 +23,18 @@ def _export(request: HttpRequest, slug: str, session_id: int, *, fmt: str):
             return redirect_to_login(request.get_full_path())
         raise PermissionDenied
     rows = exports.question_rows(session=session, scope=scope)
+    export_log_record(
+        seminar=session.seminar,
+        user=request.user,
+        kind="questions",
+        file_format=fmt,
+        agency=None,
+        filters={"session": session.pk}
+        if scope.everything
+        else {"session": session.pk, "agencies": sorted(scope.agency_ids)},
+        columns=[str(cell) for cell in rows[0]],
+        rows=len(rows) - 1,
+    )
     filename = f"{session.seminar.slug}-session-{session.pk}-questions"
     if fmt == "csv":
         response = HttpResponse(exports.as_csv(rows), content_type="text/csv; charset=utf-8")

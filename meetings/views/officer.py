@@ -163,6 +163,8 @@ def export(request, seminar, programme, officer, file_format):
         seminar=seminar,
         file_format=file_format,
         filename=f"meetings-{officer.pk}",
+        user=request.user,
+        agency=officer.agency,
     )
 
 

@@ -138,4 +138,5 @@ def export(request, seminar, file_format):
         seminar=seminar,
         file_format=file_format,
         filename="meetings",
+        user=request.user,
     )

@@ -1,14 +1,12 @@
 """The export log: who exported what, when, with which filters (organisers read it)."""
 
 from django.contrib.auth.models import User
-from django.db import transaction
 from django.db.models import QuerySet
 
 from registration.models import ExportLog
 from seminars.models import Organization, Seminar
 
 
-@transaction.atomic
 def export_log_record(
     *,
     seminar: Seminar,
@@ -18,9 +16,13 @@ def export_log_record(
     agency: Organization | None,
     filters: dict,
     columns: list[str],
-    queryset: QuerySet,
+    queryset: QuerySet | None = None,
+    rows: int | None = None,
 ) -> ExportLog:
-    """Record an export before its file is sent, with the number of rows ``queryset`` holds."""
+    """Record an export before its file is sent, with its number of rows: ``rows``, or what
+    ``queryset`` holds (one of the two). One INSERT, so no transaction of its own."""
+    if (queryset is None) == (rows is None):
+        raise TypeError("export_log_record needs exactly one of queryset and rows")
     return ExportLog.objects.create(
         seminar=seminar,
         user=user,
@@ -29,5 +31,5 @@ def export_log_record(
         agency=agency,
         filters=filters,
         columns=columns,
-        rows=queryset.count(),
+        rows=queryset.count() if queryset is not None else rows,
     )

@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from live.models import Question, RoomDevice
+from registration.models import ExportLog
 from tests import factories
 
 S = Question.State
@@ -62,6 +63,7 @@ def room(db):
         moderator=role("moderator"),
         organizer=role("organizer"),
         presenter_a=role("presenter", agency_a),
+        presenter_a_agency=agency_a,
         outside_presenter=role("presenter", factories.AgencyFactory()),
         vendor=grace,
     )
@@ -172,8 +174,9 @@ def test_export_of_a_draft_seminar_is_not_found_for_outsiders(client, room):
 def test_export_queries_do_not_grow_with_questions(client, room, fmt, django_assert_num_queries):
     client.force_login(room.moderator)
     client.get(export_url(room, fmt))
-    # browser session, user, seminar, session, roles, questions (joined with people)
-    with django_assert_num_queries(6):
+    # browser session, user, seminar, session, roles, questions (joined with people), the
+    # export log's row
+    with django_assert_num_queries(7):
         client.get(export_url(room, fmt))
     for n in range(20):
         Question.objects.create(
@@ -183,8 +186,40 @@ def test_export_queries_do_not_grow_with_questions(client, room, fmt, django_ass
             language="en",
             state=S.APPROVED,
         )
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(export_url(room, fmt))
+
+
+def test_every_question_export_is_in_the_seminars_export_log(client, room):
+    client.force_login(room.moderator)
+    client.get(export_url(room, "csv"))
+    client.force_login(room.presenter_a)
+    client.get(export_url(room, "xlsx"))
+    everything, agency_share = ExportLog.objects.order_by("pk")
+    assert (everything.user, everything.kind, everything.file_format) == (
+        room.moderator,
+        "questions",
+        "csv",
+    )
+    assert everything.seminar == room.seminar and everything.rows == 10
+    assert everything.filters == {"session": room.session.pk}
+    assert "Asked by" in everything.columns
+    assert (agency_share.user, agency_share.file_format, agency_share.rows) == (
+        room.presenter_a,
+        "xlsx",
+        7,
+    )
+    assert agency_share.filters == {
+        "session": room.session.pk,
+        "agencies": [room.presenter_a_agency.pk],
+    }
+
+
+@pytest.mark.parametrize("who", ["vendor", "outside_presenter"])
+def test_a_refused_question_export_leaves_no_log_entry(client, room, who):
+    client.force_login(getattr(room, who))
+    assert client.get(export_url(room, "csv")).status_code == 403
+    assert not ExportLog.objects.exists()
 
 
 def test_csv_keeps_injection_and_non_latin_text_as_text(client, room):

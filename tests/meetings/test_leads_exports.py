@@ -11,7 +11,7 @@ from meetings.pdf import schedule_html, schedule_pdf
 from meetings.selectors import active_meetings, vendor_meetings
 from meetings.services import requests as services
 from registration import exports
-from registration.models import AgencyConsent
+from registration.models import AgencyConsent, ExportLog
 from registration.selectors import lead_rows, lead_weights, leads_for_agency
 from tests import factories
 
@@ -82,10 +82,15 @@ def test_the_organisers_export_streams_formula_safe_csv_and_xlsx(client, world):
     purposes = [row[11] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert purposes == ['=HYPERLINK("http://evil")']
     assert sheet.cell(row=2, column=12).data_type == "s"  # text, never a formula
+    logged = list(
+        ExportLog.objects.order_by("pk").values_list("user", "kind", "file_format", "rows")
+    )
+    assert logged == [(world.organiser.pk, "meetings", fmt, 1) for fmt in ("csv", "xlsx")]
     client.force_login(world.vendor.person.user)
     assert (
         client.get(reverse("meetings:export", args=[world.seminar.slug, "csv"])).status_code == 403
     )
+    assert ExportLog.objects.count() == 2  # a refused export is not logged
 
 
 def test_an_officer_exports_only_their_own_meetings(client, world):
@@ -101,10 +106,18 @@ def test_an_officer_exports_only_their_own_meetings(client, world):
     response = client.get(reverse("meetings:officer_export", args=[world.seminar.slug, "csv"]))
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "Tents" in text and "Colleague's" not in text
+    entry = ExportLog.objects.get()
+    assert (entry.user, entry.agency, entry.kind, entry.rows) == (
+        world.officer.user,
+        world.officer.agency,
+        "meetings",
+        1,
+    )
     assert (
         client.get(reverse("meetings:officer_export", args=[world.seminar.slug, "pdf"])).status_code
         == 404
     )
+    assert ExportLog.objects.count() == 1  # an unknown format is refused before the log
 
 
 def test_the_printable_schedule_lists_table_time_and_counterpart(client, world):
