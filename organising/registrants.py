@@ -112,3 +112,8 @@ def attendance(registration: Registration):
     return Attendance.objects.filter(
         user_id=registration.person.user_id, session__seminar_id=registration.seminar_id
     ).select_related("session")
+
+
+def chosen(seminar: Seminar, ids: list[int]) -> list[Registration]:
+    """The seminar's registrations among ``ids`` (a bulk action's choice), with their people."""
+    return list(seminar.registrations.filter(pk__in=ids).select_related("person", "seminar"))

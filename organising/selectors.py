@@ -3,9 +3,10 @@
 from datetime import datetime, time, timedelta
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from organising.models import Invitation
+from organising.models import Announcement, AnnouncementDelivery, AnnouncementText, Invitation
 from registration.models import Registration
 from seminars import permissions as seminar_permissions
 from seminars.models import Organization, Seminar, SeminarRole, Session, SessionChange
@@ -125,3 +126,45 @@ def open_invitations(seminar: Seminar) -> QuerySet[Invitation]:
         .select_related("agency", "invited_by")
         .order_by("-created_at", "-pk")
     )
+
+
+def agency_or_404(pk: int) -> Organization:
+    return get_object_or_404(Organization, pk=pk, kind=Organization.Kind.AGENCY)
+
+
+def pending_change_count(seminar: Seminar) -> int:
+    return pending_changes(seminar).count()
+
+
+def role_or_404(seminar: Seminar, pk: int) -> SeminarRole:
+    return get_object_or_404(seminar.roles, pk=pk)
+
+
+def announcements(seminar: Seminar) -> QuerySet[Announcement]:
+    return seminar.announcements.all()
+
+
+def announcement_or_404(seminar: Seminar, pk: int) -> Announcement:
+    return get_object_or_404(seminar.announcements, pk=pk)
+
+
+def announcement_texts(announcement: Announcement) -> dict[str, AnnouncementText]:
+    """The announcement's text per language code."""
+    return {text.language: text for text in announcement.texts.all()}
+
+
+def announcement_deliveries(announcement: Announcement) -> QuerySet[AnnouncementDelivery]:
+    return announcement.deliveries.all()
+
+
+def announcement_failed_count(announcement: Announcement) -> int:
+    return announcement.deliveries.filter(outcome="failed").count()
+
+
+def announcement_recipient_count(announcement: Announcement) -> int:
+    """How many people a draft would reach now; a sent announcement keeps its count."""
+    if announcement.status != Announcement.Status.DRAFT:
+        return announcement.recipients
+    from organising.services.announcements import recipients
+
+    return recipients(announcement).count()

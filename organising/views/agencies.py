@@ -2,14 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from organising import permissions, selectors
 from organising.forms import AgencyForm
 from organising.services.agencies import agency_save
 from organising.views.common import form_errors_from, organiser_view, paginate
-from seminars.models import Organization
 
 
 def _saved(request, form) -> bool:
@@ -43,7 +42,7 @@ def agency_list(request, seminar):
 
 @organiser_view
 def agency_edit(request, seminar, pk):
-    agency = get_object_or_404(Organization, pk=pk, kind=Organization.Kind.AGENCY)
+    agency = selectors.agency_or_404(pk)
     if not permissions.can_edit_agency(request.user, agency):
         return render(
             request,

@@ -2,16 +2,15 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from organising import selectors
 from organising.forms import AnnouncementForm
-from organising.models import Announcement
 from organising.services.announcements import (
     announcement_create,
     announcement_send,
-    recipients,
 )
 from organising.services.announcements import render as render_announcement
 from organising.views.common import form_errors_from, organiser_view, paginate
@@ -41,7 +40,7 @@ def announcement_list(request, seminar):
         {
             "seminar": seminar,
             "form": form,
-            "announcements": paginate(request, seminar.announcements.all()),
+            "announcements": paginate(request, selectors.announcements(seminar)),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -49,11 +48,10 @@ def announcement_list(request, seminar):
 
 @organiser_view
 def announcement_detail(request, seminar, pk):
-    announcement = get_object_or_404(seminar.announcements, pk=pk)
-    texts = {t.language: t for t in announcement.texts.all()}
+    announcement = selectors.announcement_or_404(seminar, pk)
+    texts = selectors.announcement_texts(announcement)
     previews = [render_announcement(announcement, code, texts) for code in texts]
-    deliveries = announcement.deliveries.all()
-    log = paginate(request, deliveries)
+    log = paginate(request, selectors.announcement_deliveries(announcement))
     return render(
         request,
         "organising/announcement.html",
@@ -61,13 +59,9 @@ def announcement_detail(request, seminar, pk):
             "seminar": seminar,
             "announcement": announcement,
             "previews": previews,
-            "recipient_count": (
-                recipients(announcement).count()
-                if announcement.status == Announcement.Status.DRAFT
-                else announcement.recipients
-            ),
+            "recipient_count": selectors.announcement_recipient_count(announcement),
             "done": log.page.paginator.count,
-            "failed": deliveries.filter(outcome="failed").count(),
+            "failed": selectors.announcement_failed_count(announcement),
             "log": log,
         },
     )
@@ -76,7 +70,7 @@ def announcement_detail(request, seminar, pk):
 @require_POST
 @organiser_view
 def announcement_send_view(request, seminar, pk):
-    announcement = get_object_or_404(seminar.announcements, pk=pk)
+    announcement = selectors.announcement_or_404(seminar, pk)
     try:
         announcement_send(announcement=announcement)
     except ValidationError as error:

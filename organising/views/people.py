@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -66,7 +66,7 @@ def people(request, seminar):
 @require_POST
 @organiser_view
 def revoke(request, seminar, pk):
-    role = get_object_or_404(seminar.roles, pk=pk)
+    role = selectors.role_or_404(seminar, pk)
     try:
         role_revoke(role=role)
     except ValidationError as error:

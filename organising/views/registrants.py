@@ -125,7 +125,7 @@ def bulk(request, seminar):
             messages.error(request, message)
         return redirect("organising:registrants", slug=seminar.slug)
     action, ids = form.cleaned_data["action"], form.cleaned_data["ids"]
-    chosen = list(seminar.registrations.filter(pk__in=ids).select_related("person", "seminar"))
+    chosen = registrant_selectors.chosen(seminar, ids)
     if request.POST.get("confirmed") != "yes":
         return render(
             request,

@@ -80,7 +80,7 @@ def overview(request, seminar):
         {
             "seminar": seminar,
             "checklist": selectors.publish_checklist(seminar),
-            "pending_count": selectors.pending_changes(seminar).count(),
+            "pending_count": selectors.pending_change_count(seminar),
             "confirmed": selectors.confirmed_counts(seminar),
             "figures": overview_figures(seminar),
         },

@@ -21,7 +21,9 @@ def export_log_record(
 ) -> ExportLog:
     """Record an export before its file is sent, with its number of rows: ``rows``, or what
     ``queryset`` holds (one of the two). One INSERT, so no transaction of its own."""
-    if (queryset is None) == (rows is None):
+    if queryset is not None and rows is None:
+        rows = queryset.count()
+    elif queryset is not None or rows is None:
         raise TypeError("export_log_record needs exactly one of queryset and rows")
     return ExportLog.objects.create(
         seminar=seminar,
@@ -31,5 +33,5 @@ def export_log_record(
         agency=agency,
         filters=filters,
         columns=columns,
-        rows=queryset.count() if queryset is not None else rows,
+        rows=rows,
     )
