@@ -53,17 +53,22 @@ def _manage(env: dict, *args: str) -> str:
 
 
 def _wait_for_http(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 60
+    """Wait until ``url`` answers 200. A refused connection is retried every 0.3 s, but a
+    request that was accepted is waited for (up to 60 s), never abandoned: Django runs
+    every view in one thread per process, so abandoning slow first requests (imports, URL
+    resolver, templates on a loaded machine) every 2 s queued more of them behind it than
+    the thread could serve, and the server never caught up (seen at load average 14)."""
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"daphne exited early:\n{log.read_text()}")
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:
+            with urllib.request.urlopen(url, timeout=60) as response:
                 if response.status == 200:
                     return
         except OSError:
             time.sleep(0.3)
-    pytest.fail(f"daphne did not answer {url} within 60 s:\n{log.read_text()}")
+    pytest.fail(f"daphne did not answer {url} within 120 s:\n{log.read_text()}")
 
 
 class DaphneProcess:
