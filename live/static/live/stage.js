@@ -129,7 +129,7 @@ export class StagePlayer {
 
   setAutoSound(on, replay) {
     this.autoSound = on;
-    this.root.dataset.weakLink = on ? "1" : "";
+    this.root.dataset.autoAudio = on ? "1" : "";
     $("stage-weak-link").textContent = on ? this.text.textWeakLink : "";
     if (replay && this.url) this.play(this.url, true);
   }

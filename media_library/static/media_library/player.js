@@ -215,7 +215,9 @@ class Player {
   setAutoAudio(on) {
     this.autoAudio = on;
     this.root.dataset.mode = this.audioOnly() ? "audio" : "video";
-    this.root.dataset.weakLink = on ? "1" : "";
+    this.root.dataset.autoAudio = on ? "1" : "";
+    // A mark in the page's timeline: tests tell the requests before the switch from those after.
+    performance.mark(on ? "openips:audio-only" : "openips:video");
     this.weakStatus.textContent = on ? this.root.dataset.textWeakLink : "";
     // Keeps the place (replay) or the shared point (premiere), as the viewer's switch does.
     if (!this.video.paused) this.join();
@@ -243,7 +245,7 @@ class Player {
     if (this.autoAudio) {
       // The viewer has decided: sound only stays, or video is tried again.
       this.autoAudio = false;
-      this.root.dataset.weakLink = "";
+      this.root.dataset.autoAudio = "";
       this.weakStatus.textContent = "";
     }
     localStorage.setItem(LOW_BANDWIDTH_KEY, this.lowBandwidth ? "1" : "0");
