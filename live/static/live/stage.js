@@ -130,6 +130,8 @@ export class StagePlayer {
   setAutoSound(on, replay) {
     this.autoSound = on;
     this.root.dataset.autoAudio = on ? "1" : "";
+    // A mark in the page's timeline: tests tell the requests before the switch from those after.
+    performance.mark(on ? "openips:audio-only" : "openips:video");
     $("stage-weak-link").textContent = on ? this.text.textWeakLink : "";
     if (replay && this.url) this.play(this.url, true);
   }

@@ -219,8 +219,10 @@ class Player {
     // A mark in the page's timeline: tests tell the requests before the switch from those after.
     performance.mark(on ? "openips:audio-only" : "openips:video");
     this.weakStatus.textContent = on ? this.root.dataset.textWeakLink : "";
-    // Keeps the place (replay) or the shared point (premiere), as the viewer's switch does.
+    // Keeps the place (replay) or the shared point (premiere), as the viewer's switch does;
+    // paused, the next source waits at the same place for the viewer's play.
     if (!this.video.paused) this.join();
+    else this.attach();
   }
 
   startPosition() {
