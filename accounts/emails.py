@@ -4,13 +4,13 @@ import logging
 import smtplib
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accesskeys import purposes
+from ops import mail
 
 logger = logging.getLogger(__name__)
 
@@ -22,13 +22,12 @@ def sign_in_link_url(raw_token: str) -> str:
 def send_sign_in_link(*, email: str, raw_token: str, language: str) -> None:
     minutes = max(1, int(purposes.ACCOUNT_SIGN_IN.max_age().total_seconds() // 60))
     with translation.override(language):
-        message = EmailMessage(
+        message = mail.message_build(
             subject=_("Your OpenIPS sign-in link"),
             body=render_to_string(
                 "accounts/email/sign_in_link.txt",
                 {"url": sign_in_link_url(raw_token), "minutes": minutes},
             ),
-            from_email=settings.DEFAULT_FROM_EMAIL,
             to=[email],
         )
     try:

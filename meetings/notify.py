@@ -8,8 +8,6 @@ import logging
 import smtplib
 from datetime import timedelta
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -17,6 +15,7 @@ from django.utils.translation import gettext as _
 from meetings.ics import meeting_ics
 from meetings.models import Meeting, Request
 from meetings.times import two_clocks
+from ops import mail
 from ops import metrics as ops_metrics
 from registration import links
 
@@ -26,7 +25,7 @@ REMINDER_LEADS = {"24h": timedelta(hours=24), "1h": timedelta(hours=1)}
 
 def _send(*, to: str, subject: str, template: str, context: dict, ics: bytes | None = None):
     body = render_to_string(f"meetings/email/{template}.txt", context)
-    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+    message = mail.message_build(subject=subject, body=body, to=[to])
     if ics is not None:
         method = "CANCEL" if b"METHOD:CANCEL" in ics else "REQUEST"
         message.attach("meeting.ics", ics, f"text/calendar; method={method}")

@@ -9,12 +9,11 @@ import logging
 import smtplib
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from ops import mail
 from registration import links
 from registration.models import Registration
 from registration.times import session_times
@@ -82,11 +81,8 @@ def notice_render(
 
 def notice_send(notice: Notice) -> bool:
     """Send one notice; False (logged) if the mail server refused it."""
-    message = EmailMessage(
-        subject=notice.subject,
-        body=notice.body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[notice.to],
+    message = mail.message_build(
+        subject=notice.subject, body=notice.body, to=[notice.to], language=notice.language
     )
     if notice.ics:
         message.attach("agenda-change.ics", notice.ics, "text/calendar")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from organising import selectors
 from registration.countrygroups import unspsc_segments
 from registration.models import Registration
+from registration.unspsc_titles import segment_label
 from scheduling.timezones import WallClockError, is_known_zone, to_utc
 from seminars.forms import SessionAdminForm, WallClockField
 from seminars.models import Organization, Seminar, SeminarRole
@@ -315,7 +316,7 @@ class AgencyForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["procurement_segments"].choices = [
-            (code, f"{code} · {title}") for code, title in unspsc_segments().items()
+            (code, segment_label(code, title)) for code, title in unspsc_segments().items()
         ]
         self.fields["name"].strip = True
         self.fields["acronym"].strip = True

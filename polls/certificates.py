@@ -14,7 +14,6 @@ from pathlib import Path
 import segno
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.template.loader import render_to_string
@@ -24,6 +23,7 @@ from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 
 from live.models import Attendance
+from ops import mail
 from polls.models import Certificate, CertificateRule
 from registration.models import EngagementEvent, Registration
 from seminars.models import Seminar, Session
@@ -201,14 +201,13 @@ def certificate_render_and_send(*, certificate_id: int) -> bool:
     if not claimed or not certificate.user.email:
         return False
     with translation.override(certificate.language):
-        message = EmailMessage(
+        message = mail.message_build(
             subject=_("Your certificate of attendance: %(seminar)s")
             % {"seminar": certificate.seminar.title},
             body=render_to_string(
                 "polls/email/certificate.txt",
                 {"certificate": certificate, "url": verification_url(certificate)},
             ),
-            from_email=settings.DEFAULT_FROM_EMAIL,
             to=[certificate.user.email],
         )
     message.attach("certificate.pdf", bytes(certificate.pdf), PDF_CONTENT_TYPE)

@@ -12,7 +12,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count
 from django.template.loader import render_to_string
@@ -21,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from live.models import Attendance
+from ops import mail
 from polls import permissions
 from polls.models import FeedbackQuestions, FeedbackRequest, SessionFeedback
 from registration.models import EngagementEvent, Person
@@ -158,9 +158,7 @@ def _feedback_email(session: Session, user_id: int) -> None:
             {"session": session, "seminar": session.seminar, "url": settings.SITE_URL + path},
         )
         subject = _("How was “%(session)s”?") % {"session": session.title}
-        EmailMessage(
-            subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[email]
-        ).send(fail_silently=False)
+        mail.message_build(subject=subject, body=body, to=[email]).send(fail_silently=False)
 
 
 def sessions_awaiting_feedback_requests(*, within: timedelta) -> list[int]:

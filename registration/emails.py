@@ -8,13 +8,12 @@ import logging
 import smtplib
 
 import segno
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accesskeys import purposes
+from ops import mail
 from ops import metrics as ops_metrics
 from registration import links
 from registration.models import Registration
@@ -26,19 +25,7 @@ logger = logging.getLogger(__name__)
 
 def _send(*, to: str, subject: str, template: str, context: dict, attachments=()) -> None:
     body = render_to_string(f"registration/email/{template}.txt", context)
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
-    )
-    # The same text as HTML, marked with its language and direction, so that mail clients
-    # lay Arabic out right to left (a text part has no way to say so).
-    html = render_to_string(
-        "registration/email/_body.html",
-        {"subject": subject, "body": body, "bidi": translation.get_language_bidi()},
-    )
-    message.attach_alternative(html, "text/html")
+    message = mail.message_build(subject=subject, body=body, to=[to])
     for name, content, mimetype in attachments:
         message.attach(name, content, mimetype)
     try:

@@ -10,6 +10,7 @@ from django_countries import countries
 from config import edge
 from registration.countrygroups import unspsc_segments
 from registration.models import LANGUAGE_CHOICES, Company, Lead, Registration
+from registration.unspsc_titles import segment_label
 from registration.validation import normalise_phone, parse_unspsc_codes
 from scheduling.timezones import is_known_zone
 from seminars.models import Seminar, Session
@@ -99,7 +100,7 @@ class RegistrationForm(forms.Form):
         self.agencies = list(agencies)
         self.fields["country"].choices = [("", "—")] + list(countries)
         self.fields["unspsc_segments"].choices = [
-            (code, f"{code} · {title}") for code, title in unspsc_segments().items()
+            (code, segment_label(code, title)) for code, title in unspsc_segments().items()
         ]
         self.fields["sessions"].queryset = seminar.sessions.exclude(kind=Session.Kind.BREAK)
         mode_field = self.fields["attendance_mode"]

@@ -13,6 +13,7 @@ from functools import lru_cache
 from importlib import resources
 
 import pytz
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 
@@ -81,24 +82,33 @@ class ZoneChoice:
     label: str
 
 
-@lru_cache(maxsize=4)
-def _zone_groups_at(hour: datetime) -> tuple[tuple[str, tuple[ZoneChoice, ...]], ...]:
+@lru_cache(maxsize=16)
+def _zone_groups_at(
+    hour: datetime, language: str
+) -> tuple[tuple[str, tuple[ZoneChoice, ...]], ...]:
+    from scheduling.zone_names import cities
+
+    local_names = cities(language)
     groups: dict[str, list[ZoneChoice]] = {}
     for name in selectable_zones():
         area, _slash, place = name.partition("/")
         if not place:  # UTC: its own group, labelled by its name in every language
             place = name
+        place = local_names.get(name) or place.replace("_", " ").replace("/", " – ")
         local = hour.astimezone(zoneinfo.ZoneInfo(name))
-        label = f"{place.replace('_', ' ').replace('/', ' – ')} ({utc_offset_label(local)})"
-        groups.setdefault(area, []).append(ZoneChoice(name, label))
+        groups.setdefault(area, []).append(ZoneChoice(name, f"{place} ({utc_offset_label(local)})"))
+    if local_names:  # in the reader's alphabet, not by the English names
+        groups = {area: sorted(choices, key=lambda c: c.label) for area, choices in groups.items()}
     return tuple((area, tuple(choices)) for area, choices in sorted(groups.items()))
 
 
 def zone_groups(now: datetime | None = None) -> tuple[tuple[str, tuple[ZoneChoice, ...]], ...]:
-    """Selectable zones grouped by area (Africa, America, Asia …), labelled with the city and
-    the offset now. Cached per hour: offsets only change on the hour in practice."""
+    """Selectable zones grouped by area (Africa, America, Asia …), labelled with the city in
+    the active language (scheduling/zone_names.py) and the offset now. Cached per hour and
+    language: offsets only change on the hour in practice."""
     now = (now or datetime.now(UTC)).astimezone(UTC)
-    return _zone_groups_at(now.replace(minute=0, second=0, microsecond=0))
+    language = translation.get_language() or "en"
+    return _zone_groups_at(now.replace(minute=0, second=0, microsecond=0), language)
 
 
 @lru_cache(maxsize=1)

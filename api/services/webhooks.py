@@ -20,7 +20,6 @@ import requests
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
@@ -28,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from api import signing
 from api.models import EVENT_TYPES, WebhookAttempt, WebhookDelivery, WebhookSubscription
+from ops import mail
 from registration.permissions import can_manage_registrations
 from seminars.models import Seminar
 
@@ -230,14 +230,13 @@ def _email_disabled(subscription_id: int) -> None:
     owner = subscription.owner
     if owner is None:
         return
-    send_mail(
-        _("Webhook disabled: %(seminar)s") % {"seminar": subscription.seminar.title},
-        _(
+    mail.message_build(
+        subject=_("Webhook disabled: %(seminar)s") % {"seminar": subscription.seminar.title},
+        body=_(
             "Your webhook to %(url)s failed %(count)d times in a row and has been disabled. "
             "Fix the receiver, then enable it again through the API; the delivery log lists "
             "each attempt's response code."
         )
         % {"url": subscription.url, "count": subscription.consecutive_failures},
-        settings.DEFAULT_FROM_EMAIL,
-        [owner.email],
-    )
+        to=[owner.email],
+    ).send()

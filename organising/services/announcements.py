@@ -3,15 +3,14 @@ delivery log; a second "Send" finds the announcement no longer a draft and is re
 
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from ops import mail
 from organising import registrants as registrant_selectors
 from organising.models import Announcement, AnnouncementDelivery, AnnouncementText
 from registration import links
@@ -126,7 +125,7 @@ def _deliver_one(announcement, registration, texts) -> bool:
             )
     except IntegrityError:
         return False  # already delivered by an earlier run
-    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [delivery.email])
+    message = mail.message_build(subject=subject, body=body, to=[delivery.email], language=language)
     try:
         message.send()
     except OSError as error:  # smtplib.SMTPException is an OSError

@@ -55,9 +55,9 @@ def invitation_create(
 
 
 def _send_invitation(invitation: Invitation, url: str, language: str) -> None:
-    from django.conf import settings
-    from django.core.mail import send_mail
     from django.template.loader import render_to_string
+
+    from ops import mail
 
     with translation.override(language):
         subject = _("Invitation: %(title)s") % {"title": invitation.seminar.title}
@@ -69,7 +69,8 @@ def _send_invitation(invitation: Invitation, url: str, language: str) -> None:
                 "days": purposes.INVITATION.max_age().days,
             },
         )
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
+        message = mail.message_build(subject=subject, body=body, to=[invitation.email])
+    message.send()
 
 
 def invitation_read(*, raw_token: str) -> Invitation:

@@ -1,5 +1,6 @@
 """The public agenda in two clocks: offsets, zone selector, remembered zone, day grouping."""
 
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -302,3 +303,28 @@ def test_media_links_only_for_organisers_and_the_sessions_own_presenters(
     client.force_login(organizer)
     page = client.get(seminar.get_absolute_url()).content.decode()
     assert media_link(own) in page and media_link(other) in page
+
+
+@pytest.mark.parametrize(
+    ("language", "kathmandu", "buenos_aires"),
+    [
+        ("ar", "كاتماندو", "بوينوس أيرس"),
+        ("zh-hans", "加德满都", "布宜诺斯艾利斯"),
+        ("ru", "Катманду", "Буэнос-Айрес"),
+        ("fr", "Katmandou", "Argentina – Buenos Aires"),  # CLDR has no French name for it
+    ],
+)
+def test_zone_selector_names_cities_in_the_readers_language(
+    client, nairobi_seminar, language, kathmandu, buenos_aires
+):
+    client.cookies["django_language"] = language
+    html = client.get(detail(nairobi_seminar), {"tz": "Asia/Kathmandu"}).content.decode()
+    assert f'<option value="Asia/Kathmandu" selected>{kathmandu} (UTC+05:45)</option>' in html
+    assert f'<option value="America/Argentina/Buenos_Aires">{buenos_aires} (UTC−03:00)' in html
+    # CLDR files these under older names (Asia/Katmandu, America/Buenos_Aires): no English
+    # city is left in the list but UTC and America/Coyhaique (tzdata 2025b, newer than the
+    # CLDR in babel 2.18).
+    options = re.findall(r'<option value="([^"]+)"[^>]*>([^<]+)</option>', html)
+    english = {name for name, label in options if label.split(" (")[0].isascii()}
+    if language != "fr":
+        assert english <= {"UTC", "America/Coyhaique"}, english

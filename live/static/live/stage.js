@@ -1,6 +1,8 @@
 // The stage in the room: a live HLS stream (with its audio-only mode and interpretation
 // languages), an external player, or the pre-recorded player. It follows the room's `stage`
 // events (docs/websocket-protocol.md) without a reload; room.js hands them over.
+import { WeakLink } from "../media_library/weak_link.js";
+
 const LOW_BANDWIDTH_KEY = "openips:lowBandwidth";
 const $ = (id) => document.getElementById(id);
 
@@ -29,8 +31,12 @@ export class StagePlayer {
     this.hls = null;
     this.url = "";
     this.stage = null;
+    // Sound only because the link is too slow (not the viewer's choice): comes back by itself.
+    this.autoSound = false;
+    this.weakLink = null;
     this.low.checked = localStorage.getItem(LOW_BANDWIDTH_KEY) === "1";
     this.low.addEventListener("change", () => {
+      this.setAutoSound(false, false); // the viewer has decided
       localStorage.setItem(LOW_BANDWIDTH_KEY, this.low.checked ? "1" : "0");
       this.play(this.url, true);
     });
@@ -73,6 +79,8 @@ export class StagePlayer {
   stop() {
     this.hls?.destroy();
     this.hls = null;
+    this.weakLink?.stop();
+    this.weakLink = null;
     this.url = "";
     this.video.removeAttribute("src");
     this.audio.removeAttribute("src");
@@ -87,7 +95,7 @@ export class StagePlayer {
       this.video.src = url;
       return;
     }
-    const soundOnly = this.low.checked;
+    const soundOnly = this.low.checked || this.autoSound;
     const media = soundOnly ? this.audio : this.video;
     this.video.hidden = soundOnly;
     this.audio.hidden = !soundOnly;
@@ -103,8 +111,29 @@ export class StagePlayer {
     this.hls.on(Hls.Events.ERROR, (_event, error) => {
       if (error.fatal) $("stage-status").textContent = this.text.textError;
     });
+    this.watchLink(Hls);
     this.hls.loadSource(source);
     this.hls.attachMedia(media);
+  }
+
+  // A new hls.js starts at the live edge, so a switch either way lands on the live point.
+  watchLink(Hls) {
+    if (this.low.checked) return;
+    this.weakLink ??= new WeakLink({
+      onWeak: () => this.setAutoSound(true, true),
+      onRecovered: () => this.setAutoSound(false, true),
+    });
+    if (this.autoSound) this.weakLink.watchAudio(this.hls, Hls);
+    else this.weakLink.watchVideo(this.hls, Hls);
+  }
+
+  setAutoSound(on, replay) {
+    this.autoSound = on;
+    this.root.dataset.autoAudio = on ? "1" : "";
+    // A mark in the page's timeline: tests tell the requests before the switch from those after.
+    performance.mark(on ? "openips:audio-only" : "openips:video");
+    $("stage-weak-link").textContent = on ? this.text.textWeakLink : "";
+    if (replay && this.url) this.play(this.url, true);
   }
 
   soundPlaylist() {

@@ -1,6 +1,8 @@
 // OpenIPS presentation player: premiere ("simulive") in step with the server clock,
 // on-demand replay, a low-bandwidth audio-only mode, captions, watch-time beacons.
-// hls.js is loaded only where the browser cannot play HLS itself.
+// hls.js is loaded only where the browser cannot play HLS itself; there, a link too slow for
+// the lowest video rung falls to the audio-only rendition by itself (weak_link.js).
+import { WeakLink } from "./weak_link.js";
 
 const DRIFT_SEEK_SECONDS = 1.0; // further off than this: jump
 const DRIFT_NUDGE_SECONDS = 0.25; // further off than this: speed up or slow down a little
@@ -50,6 +52,7 @@ class Player {
     this.joinButton = root.querySelector("[data-join]");
     this.lowBandwidthBox = root.querySelector("[data-low-bandwidth]");
     this.captionSelect = root.querySelector("[data-captions]");
+    this.weakStatus = root.querySelector("[data-weak-link]");
     this.startsAt = Number(data.startsAt);
     this.duration = Number(data.duration);
     // Until the live room's socket reports the server clock, trust the clock of the render.
@@ -61,6 +64,9 @@ class Player {
     this.seekStartedAt = null;
     this.seekLead = 0.3;
     this.lowBandwidth = localStorage.getItem(LOW_BANDWIDTH_KEY) === "1";
+    // Sound only because the link is too slow (not the viewer's choice): comes back by itself.
+    this.autoAudio = false;
+    this.weakLink = null;
     this.lowBandwidthBox.checked = this.lowBandwidth;
     this.bind();
     this.tick();
@@ -122,7 +128,7 @@ class Player {
   tick() {
     const phase = this.phase();
     this.root.dataset.phase = phase;
-    this.root.dataset.mode = this.lowBandwidth ? "audio" : "video";
+    this.root.dataset.mode = this.audioOnly() ? "audio" : "video";
     this.video.controls = phase === "replay";
     const data = this.root.dataset;
     for (const control of [this.volume, this.muteButton]) {
@@ -167,8 +173,12 @@ class Player {
     }
   }
 
+  audioOnly() {
+    return this.lowBandwidth || this.autoAudio;
+  }
+
   async attach() {
-    const url = this.lowBandwidth ? this.root.dataset.audio : this.root.dataset.master;
+    const url = this.audioOnly() ? this.root.dataset.audio : this.root.dataset.master;
     if (this.source === url) return;
     this.source = url;
     this.hls?.destroy();
@@ -186,8 +196,33 @@ class Player {
     this.hls.on(Hls.Events.ERROR, (_event, error) => {
       if (error.fatal) this.status.textContent = this.root.dataset.textError;
     });
+    this.watchLink(Hls);
     this.hls.loadSource(url);
     this.hls.attachMedia(this.video);
+  }
+
+  // The viewer's "Low bandwidth" choice stands; otherwise the link decides, both ways.
+  watchLink(Hls) {
+    if (this.lowBandwidth) return;
+    this.weakLink ??= new WeakLink({
+      onWeak: () => this.setAutoAudio(true),
+      onRecovered: () => this.setAutoAudio(false),
+    });
+    if (this.autoAudio) this.weakLink.watchAudio(this.hls, Hls);
+    else this.weakLink.watchVideo(this.hls, Hls);
+  }
+
+  setAutoAudio(on) {
+    this.autoAudio = on;
+    this.root.dataset.mode = this.audioOnly() ? "audio" : "video";
+    this.root.dataset.autoAudio = on ? "1" : "";
+    // A mark in the page's timeline: tests tell the requests before the switch from those after.
+    performance.mark(on ? "openips:audio-only" : "openips:video");
+    this.weakStatus.textContent = on ? this.root.dataset.textWeakLink : "";
+    // Keeps the place (replay) or the shared point (premiere), as the viewer's switch does;
+    // paused, the next source waits at the same place for the viewer's play.
+    if (!this.video.paused) this.join();
+    else this.attach();
   }
 
   startPosition() {
@@ -209,10 +244,16 @@ class Player {
 
   setLowBandwidth() {
     this.lowBandwidth = this.lowBandwidthBox.checked;
+    if (this.autoAudio) {
+      // The viewer has decided: sound only stays, or video is tried again.
+      this.autoAudio = false;
+      this.root.dataset.autoAudio = "";
+      this.weakStatus.textContent = "";
+    }
     localStorage.setItem(LOW_BANDWIDTH_KEY, this.lowBandwidth ? "1" : "0");
     const wasPlaying = !this.video.paused;
     this.video.pause();
-    this.root.dataset.mode = this.lowBandwidth ? "audio" : "video";
+    this.root.dataset.mode = this.audioOnly() ? "audio" : "video";
     // Low bandwidth never starts a video by itself; switching while playing keeps the place.
     if (wasPlaying) this.join();
     else this.joinButton.hidden = false;
