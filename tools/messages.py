@@ -93,9 +93,10 @@ LANGUAGE_NAMES = {"fr": "French", "es": "Spanish", "ar": "Arabic",
 def project_plural_forms(language: str, *, root: Path = ROOT) -> str | None:
     """The Plural-Forms of the project catalogue (locale/<lang>/), which every app's follows.
 
-    Django writes its own catalogue's into a new file; where the project's differs (Arabic's
-    expression is written differently, and a mismatch is what made hand repairs necessary),
-    the project's wins. Under a copy of the sources without one, the repository's decides.
+    makemessages writes Django's own catalogue's into a new file; where the project's differs
+    (Django's Arabic expression lacks the project's parentheses), the project's wins, so every
+    catalogue of a language agrees (tests/test_catalogues.py). Under a copy of the sources
+    without one, the repository's decides.
     """
     for base in (root, ROOT):
         path = catalogue_path("locale", language, root=base)
