@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -16,10 +17,11 @@ from accesskeys.permissions import may_sign_in_by_link
 from accounts import emails
 from accounts.models import AccountSession
 from accounts.redirects import same_site_path
+from accounts.sessions import session_sign_in
 from registration.models import Person
 from registration.services.limits import email_link_rate_check
 from registration.services.registration import person_user_ensure
-from registration.services.tokens import link_refused_message
+from registration.services.tokens import check_link_may_sign_in
 
 
 def _subject(email: str) -> str:
@@ -123,18 +125,24 @@ def sign_in_link_use(*, raw: str) -> tuple[User, str]:
     for a link that is unknown, used, replaced or expired; SignInLinkRefusedError for staff,
     superusers, role holders and disabled accounts (the link then stays unspent)."""
     link = sign_in_link_read(raw=raw)
-    user = link.person.user
-    if user is not None and not may_sign_in_by_link(user):
-        raise SignInLinkRefusedError(link_refused_message(user), code="refused")
+    if link.person.user is not None:  # refused before spending: the link stays usable
+        check_link_may_sign_in(link.person.user, refused=SignInLinkRefusedError)
     try:
         tokens.spend(link.key)
     except tokens.KeySpentError as error:
         raise SignInLinkError(_MESSAGES["spent"](), code="spent") from error
     user = person_user_ensure(person=link.person)
     # Last, so that a refusal rolls back the spend and the account's creation.
-    if not may_sign_in_by_link(user):
-        raise SignInLinkRefusedError(link_refused_message(user), code="refused")
-    return user, link.next_path
+    return check_link_may_sign_in(user, refused=SignInLinkRefusedError), link.next_path
+
+
+def session_sign_in_by_account_link(*, request: HttpRequest, raw: str) -> str:
+    """Spend a site sign-in link (``sign_in_link_use``) and sign its person in on ``request``'s
+    session (accounts/sessions.py); returns where to go next. SignInLinkError leaves the
+    session as it was."""
+    user, next_path = sign_in_link_use(raw=raw)
+    session_sign_in(request=request, user=user)
+    return next_path
 
 
 def on_user_logged_in(sender, request, user, **kwargs) -> None:

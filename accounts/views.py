@@ -3,7 +3,7 @@
 import secrets
 
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.http import Http404
@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 from accounts import oidc_config, selectors, services
 from accounts.forms import SignInLinkForm
 from accounts.redirects import same_site_path
+from accounts.sessions import session_sign_in
 from seminars.ratelimit import RateLimitError, client_address, wait_text
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
 BROWSER_KEY = "accounts.browser"
 
 
@@ -86,11 +86,10 @@ def link(request, token: str):
 
 def _link_use(request, token: str):
     try:
-        user, next_path = services.sign_in_link_use(raw=token)
+        next_path = services.session_sign_in_by_account_link(request=request, raw=token)
     except services.SignInLinkError as error:
         return _link_error(request, error)
     request.session.pop(BROWSER_KEY, None)
-    login(request, user, backend=BACKEND)
     return redirect(next_path)
 
 
@@ -247,7 +246,7 @@ def oidc_callback(request, key: str):
     except sso.SingleSignOnRefusedError as error:
         return _sso_error(request, " ".join(error.messages), 403)
     next_path = same_site_path(request.session.pop(SSO_NEXT, None))
-    login(request, user, backend=BACKEND)
+    session_sign_in(request=request, user=user)
     request.session[oidc_config.SESSION_PROVIDER] = key
     request.session[oidc_config.SESSION_ID_TOKEN] = id_token
     return redirect(next_path)

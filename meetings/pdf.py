@@ -1,18 +1,16 @@
 """A printable schedule of one person's meetings (table, time, counterpart) for venues with a
-weak connection or none. Rendered like the certificates (polls/certificates.py): an HTML
+weak connection or none. Rendered like the certificates, through seminars/pdf.py: an HTML
 template and ``schedule.css`` handed to WeasyPrint, so Arabic is shaped and laid out right to
 left and every script of the six UN languages comes from the Noto fonts ``.ci/run`` installs."""
 
 from pathlib import Path
 
-from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.translation import get_language_bidi
 
 from meetings.models import Meeting
 from meetings.times import clock
 from seminars.models import Seminar
+from seminars.pdf import render_html, render_pdf
 
 STYLESHEET = Path(__file__).with_name("schedule.css")
 
@@ -25,6 +23,25 @@ def _counterpart(meeting: Meeting, side: str) -> str:
     return company.legal_name if company else meeting.registration.person.full_name
 
 
+TEMPLATE = "meetings/schedule_pdf.html"
+
+
+def _context(
+    *, seminar: Seminar, title: str, zone: str, meetings: list[Meeting], side: str, language: str
+) -> dict[str, object]:
+    with translation.override(language):  # the times are written in the reader's language
+        rows = [
+            {
+                "seminar_time": clock(meeting.starts_at, meeting.ends_at, seminar.time_zone),
+                "your_time": clock(meeting.starts_at, meeting.ends_at, zone),
+                "table": meeting.table_number,
+                "counterpart": _counterpart(meeting, side),
+            }
+            for meeting in meetings
+        ]
+    return {"seminar": seminar, "title": title, "rows": rows, "notice": seminar.meetings.notice}
+
+
 def schedule_html(
     *,
     seminar: Seminar,
@@ -35,27 +52,10 @@ def schedule_html(
     language: str,
 ) -> str:
     """The schedule's HTML page in ``language``, ``dir="rtl"`` for Arabic."""
-    with translation.override(language):
-        rows = [
-            {
-                "seminar_time": clock(meeting.starts_at, meeting.ends_at, seminar.time_zone),
-                "your_time": clock(meeting.starts_at, meeting.ends_at, zone),
-                "table": meeting.table_number,
-                "counterpart": _counterpart(meeting, side),
-            }
-            for meeting in meetings
-        ]
-        return render_to_string(
-            "meetings/schedule_pdf.html",
-            {
-                "seminar": seminar,
-                "title": title,
-                "rows": rows,
-                "notice": seminar.meetings.notice,
-                "rtl": get_language_bidi(),
-                "language": language,
-            },
-        )
+    context = _context(
+        seminar=seminar, title=title, zone=zone, meetings=meetings, side=side, language=language
+    )
+    return render_html(TEMPLATE, context, language=language)
 
 
 def schedule_pdf(
@@ -68,11 +68,7 @@ def schedule_pdf(
     language: str,
 ) -> bytes:
     """The PDF as bytes, in ``language`` (right to left for Arabic). No side effects."""
-    from weasyprint import CSS, HTML  # type: ignore[import-untyped]  # no type hints shipped
-
-    html = schedule_html(
+    context = _context(
         seminar=seminar, title=title, zone=zone, meetings=meetings, side=side, language=language
     )
-    return HTML(string=html, base_url=settings.SITE_URL).write_pdf(
-        stylesheets=[CSS(filename=str(STYLESHEET))]
-    )
+    return render_pdf(TEMPLATE, context, STYLESHEET, language=language)

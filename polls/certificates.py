@@ -1,9 +1,10 @@
 """Certificates of attendance: eligibility by the organiser's rule, issue, PDF, revocation.
 
-The PDF is rendered by WeasyPrint (HTML and CSS through Pango and HarfBuzz: Arabic is shaped
-and laid out right to left, CJK and Cyrillic come from the Noto fonts that ``.ci/run``
-installs), in the person's language, with a verification link and its QR code (segno). Writes
-are services, reads are selectors; the task worker calls ``certificate_render_and_send``.
+The PDF is rendered through seminars/pdf.py (WeasyPrint: HTML and CSS through Pango and
+HarfBuzz, Arabic shaped and laid out right to left, CJK and Cyrillic from the Noto fonts that
+``.ci/run`` installs), in the person's language, with a verification link and its QR code
+(segno). Writes are services, reads are selectors; the task worker calls
+``certificate_render_and_send``.
 """
 
 import io
@@ -19,7 +20,6 @@ from django.db.models import Sum
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 
 from live.models import Attendance
@@ -27,8 +27,10 @@ from ops import mail
 from polls.models import Certificate, CertificateRule
 from registration.models import EngagementEvent, Registration
 from seminars.models import Seminar, Session
+from seminars.pdf import render_pdf
 
 PDF_CONTENT_TYPE = "application/pdf"
+STYLESHEET = Path(__file__).with_name("certificate.css")
 
 
 @dataclass(frozen=True)
@@ -166,26 +168,20 @@ def _qr_svg(url: str) -> str:
 
 
 def certificate_pdf(*, certificate: Certificate) -> bytes:
-    """The certificate's PDF in its language (WeasyPrint; imported here: it loads Pango)."""
-    from weasyprint import CSS, HTML  # type: ignore[import-untyped]  # no type hints shipped
-
+    """The certificate's PDF in its language (seminars/pdf.py). No side effects."""
     seminar = certificate.seminar
     url = verification_url(certificate)
-    with translation.override(certificate.language):
-        html = render_to_string(
-            "polls/certificate.html",
-            {
-                "certificate": certificate,
-                "seminar": seminar,
-                "host": seminar.host,
-                "url": url,
-                "qr_svg": _qr_svg(url),
-                "rtl": get_language_bidi(),
-                "language": certificate.language,
-            },
-        )
-    return HTML(string=html, base_url=settings.SITE_URL).write_pdf(
-        stylesheets=[CSS(filename=str(Path(__file__).with_name("certificate.css")))]
+    return render_pdf(
+        "polls/certificate.html",
+        {
+            "certificate": certificate,
+            "seminar": seminar,
+            "host": seminar.host,
+            "url": url,
+            "qr_svg": _qr_svg(url),
+        },
+        STYLESHEET,
+        language=certificate.language,
     )
 
 

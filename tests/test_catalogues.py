@@ -67,6 +67,19 @@ def test_arabic_has_its_six_plural_forms():
         assert all(len(entry.msgstr_plural) == 6 for entry in plurals)
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_catalogue_follows_the_project_catalogues_plural_forms(language):
+    # tools/messages.py gives a new catalogue the project's header; this keeps them equal after.
+    plural_forms = _catalogue("locale", language).metadata["Plural-Forms"]
+    nplurals = int(plural_forms.split(";")[0].removeprefix("nplurals="))
+    for catalogue in messages.CATALOGUES:
+        po = _catalogue(catalogue, language)
+        assert po.metadata["Language"] == language, catalogue
+        assert po.metadata["Plural-Forms"] == plural_forms, catalogue
+        wrong = [e.msgid for e in po if e.msgid_plural and len(e.msgstr_plural) != nplurals]
+        assert wrong == [], catalogue
+
+
 def _copy_sources(destination: Path) -> None:
     """The files makemessages reads, and an empty locale/ per catalogue to write into."""
     skip = {".venv", ".git", "node_modules", "media", "staticfiles", "__pycache__", "locale"}

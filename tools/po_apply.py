@@ -21,8 +21,10 @@ Two uses:
 
            A translation whose placeholders (``%(name)s``, ``%s``, ``{x}``, HTML tags) differ
            from its msgid's, or whose plural has the wrong number of forms, is refused and
-           reported; nothing else in the file is lost. Fuzzy flags are cleared on applied
-           entries; ``msgfmt --statistics -c`` is the final check.
+           reported; nothing else in the file is lost. French and Spanish plurals may be
+           given with two forms (one, other): their catalogues' third, "many", repeats "other".
+           Fuzzy flags are cleared on applied entries; ``msgfmt --statistics -c`` is the final
+           check.
 """
 
 import argparse
@@ -123,6 +125,22 @@ def translations_from_new(path: Path, lang: str) -> dict[str, str | list[str]]:
     return {key: value[lang] for key, value in data.items() if lang in value}
 
 
+# Django's French and Spanish catalogues (after CLDR) have a third plural form, "many", for
+# round millions, between "one" and "other"; translators write two forms, as for any other
+# text in these languages, and "many" reads as "other" ("1 000 000 votes").
+MANY_AS_OTHER = {"fr", "es"}
+
+
+def plural_forms(value: str | list[str], lang: str, nplurals: int) -> str | list[str]:
+    """Two forms given where a French or Spanish catalogue has three: the third is the second.
+
+    Any other count, or any other language, is returned as given for check() to judge.
+    """
+    if lang in MANY_AS_OTHER and nplurals == 3 and isinstance(value, list) and len(value) == 2:
+        return [*value, value[1]]
+    return value
+
+
 def check(entry: polib.POEntry, value: str | list[str], nplurals: int) -> str | None:
     forms = value if isinstance(value, list) else [value]
     if entry.msgid_plural and len(forms) != nplurals:
@@ -171,6 +189,8 @@ def apply(roots: list[str], lang: str, found: dict[str, str | list[str]]) -> int
             value = found.get(entry_key(entry))
             if value is None:
                 continue
+            if entry.msgid_plural:
+                value = plural_forms(value, lang, nplurals)
             problem = check(entry, value, nplurals)
             if problem:
                 print(f"{path}: {entry.msgid!r}: {problem}", file=sys.stderr)

@@ -1,17 +1,14 @@
-"""Signing a person in from a link: the one place where an emailed confirmation or sign-in
-link, or a personal join link, starts a session (docs/security.md)."""
+"""Signing a person in from a registration link: an emailed confirmation or sign-in link, or
+a personal join link, spent and then turned into a session by accounts/sessions.py, the one
+place any passwordless sign-in starts a session (docs/security.md)."""
 
-from django.contrib.auth import login
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 
+from accounts.sessions import session_sign_in
 from registration.models import Registration
 from registration.services.joinlinks import join_link_use
 from registration.services.registration import link_use
-
-# Vendors have no password; the link stands in for it, so the session names the model backend
-# (django-axes' backend, first in AUTHENTICATION_BACKENDS, only counts password attempts).
-BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def session_sign_in_by_link(
@@ -21,7 +18,7 @@ def session_sign_in_by_link(
     carries) and sign its person in on ``request``'s session. ValidationError (LinkError,
     LinkRefusedError for staff and role holders) leaves the session as it was."""
     user, registration = link_use(raw_token=raw_token)
-    login(request, user, backend=BACKEND)
+    session_sign_in(request=request, user=user)
     return user, registration
 
 
@@ -29,5 +26,5 @@ def session_sign_in_by_join_link(*, request: HttpRequest, slug: str, token: str)
     """Spend a personal join link (``join_link_use``) and sign its vendor in on ``request``'s
     session. ValidationError leaves the session as it was."""
     user = join_link_use(slug=slug, token=token)
-    login(request, user, backend=BACKEND)
+    session_sign_in(request=request, user=user)
     return user

@@ -101,9 +101,12 @@ def link_refused_message(user) -> str:
     )
 
 
-def check_link_may_sign_in(user: User | None) -> User:
-    """``user`` if it may be signed in by an emailed link; LinkRefusedError otherwise (no
-    account, a disabled one, staff, superusers, role holders)."""
+def check_link_may_sign_in(
+    user: User | None, *, refused: type[ValidationError] = LinkRefusedError
+) -> User:
+    """``user`` if it may be signed in by an emailed link; ``refused`` otherwise (no account, a
+    disabled one, staff, superusers, role holders). Every link kind that signs in asks here:
+    registration's links with LinkRefusedError, the site's sign-in link with its own error."""
     if user is None or not may_sign_in_by_link(user):
-        raise LinkRefusedError(link_refused_message(user), code="refused")
+        raise refused(link_refused_message(user), code="refused")
     return user

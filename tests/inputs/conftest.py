@@ -16,6 +16,8 @@ from media_library.models import MediaAsset
 from media_library.services import uploads
 from registration.models import Registration
 from seminars.models import Organization, Session
+from tests.inputs import walk
+from tests.inputs.walk import Route
 
 # name -> [inputs sent, server errors]; filled by the tests, printed at the end of the run.
 COUNTS: dict[str, list[int]] = {}
@@ -64,8 +66,9 @@ def world(db, settings):
     registration = Registration.objects.filter(person__user=users["vendor"]).get()
     unicef = Organization.objects.get(acronym="UNICEF")
     asset = MediaAsset.objects.filter(kind=MediaAsset.Kind.SLIDES).first() or upload.asset
+    # Only the URL parameters whose value must be a specific existing object (or a specific
+    # word) are named here; any other takes its converter's value (tests/inputs/walk.py).
     valid = {
-        "slug": "demo",
         "session_id": str(session.pk),
         "agency_id": str(unicef.pk),
         "fmt": "csv",
@@ -73,23 +76,13 @@ def world(db, settings):
         "object_id": str(registration.pk),
         "content_type_id": "1",
         "id": str(users["vendor"].pk),
-        "uidb64": "MQ",
-        "app_label": "seminars",
-        "url": "nothing",
-        "path": "x.txt",
-        "token": "not-a-token",
-        "key": "no-such-provider",  # single sign-on provider keys (none configured here)
+        "app_label": "seminars",  # the admin's app index (a regular expression's group)
+        "url": "nothing",  # the admin's catch-all (a regular expression's group)
+        "path": "x.txt",  # media files (a regular expression's group)
         # meetings: the demo's UNICEF officer (the "agency" user), a request and a meeting
         **_meetings_values(),
-        # The API (api/v1/): ids of things the demo has, or ids nothing has (a 404 is fine).
         "registration_id": str(registration.pk),
-        "webhook_id": "1",
-        "delivery_id": "1",
-        "token_id": "1",
-        "rest": "nothing",
         "name": "index.m3u8",  # the live stage's HLS files (live_stage:hls)
-        "poll_id": "1",  # polls' exports (no such poll in the demo: a 404 is fine)
-        "code": "not-a-certificate",  # the public certificate check
     }
     by_name = {
         "registration:decide": {"pk": str(registration.pk)},
@@ -127,6 +120,11 @@ def _meetings_values() -> dict[str, str]:
         "meeting_id": str(Meeting.objects.filter(officer=officer).first().pk),
         "file_format": "csv",
     }
+
+
+def route_values(world, route: Route) -> dict[str, str]:
+    """A valid value for each parameter of the route, so one malformed one is tried at a time."""
+    return walk.path_values(route, named=world["valid"], by_route=world["by_name"])
 
 
 def log_in(world, role: str) -> Client:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.test import Client
 
-from tests.inputs.walk import routes
+from tests.inputs.walk import path_values, routes
 
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
 ATTR = re.compile(r'(\w[\w-]*)="([^"]*)"')
@@ -64,7 +64,7 @@ def page_forms(world, log_in, roles, skip: set[str]) -> list[Endpoint]:
     for role in roles:
         client = log_in(world, role)
         for route in routes():
-            values = {**world["valid"], **world["by_name"].get(route.name, {})}
+            values = path_values(route, named=world["valid"], by_route=world["by_name"])
             if route.name.startswith("admin:") or "join" in route.name:
                 continue  # the admin is Django's; a join link would change who the client is
             found |= forms_on(client, role, route.fill(values), skip)

@@ -9,7 +9,7 @@ from django.urls import resolve, reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.inputs.conftest import ROLES, count, log_in
+from tests.inputs.conftest import ROLES, count, log_in, route_values
 from tests.inputs.forms import Endpoint, page_forms
 from tests.inputs.walk import routes
 
@@ -196,7 +196,7 @@ def test_every_view_that_reads_a_json_body_is_driven_by_the_property_test(world)
     for route in routes():
         if route.template.startswith("api/v1/"):
             continue  # the API is driven from its schema: tests/api/test_schemathesis.py
-        func = resolve(route.fill({**world["valid"], **world["by_name"].get(route.name, {})})).func
+        func = resolve(route.fill(route_values(world, route))).func
         source = inspect.getsource(inspect.unwrap(func))
         if "json_body(" in source or "json.loads(request" in source:
             reading.add(func)

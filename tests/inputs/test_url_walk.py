@@ -8,7 +8,7 @@ from itertools import cycle
 
 from django.urls import Resolver404, resolve, reverse
 
-from tests.inputs.conftest import ROLES, count, log_in
+from tests.inputs.conftest import ROLES, count, log_in, route_values
 from tests.inputs.walk import Route, routes
 
 # What a careless user or an attacker puts where an id, a slug or a token belongs.
@@ -79,7 +79,7 @@ class Walk:
 
     def route(self, route: Route) -> None:
         clients = {role: log_in(self.world, role) for role in ROLES}
-        values = {**self.world["valid"], **self.world["by_name"].get(route.name, {})}
+        values = route_values(self.world, route)
         for param in route.params:
             for bad in BAD_PATH_VALUES:
                 url = route.fill({**values, param: bad})
