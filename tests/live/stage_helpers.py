@@ -88,14 +88,18 @@ class RtmpServer:
         return path.read_text() if path.exists() else ""
 
 
-def push(url: str, *, video: bool = True, seconds: float = 600, tone: int = 440):
-    """An encoder: ffmpeg's test picture and a tone (or the tone alone), in real time."""
+def push(
+    url: str, *, video: bool = True, seconds: float = 600, tone: int = 440, codec: str = "libx264"
+):
+    """An encoder: ffmpeg's test picture and a tone (or the tone alone), in real time, with
+    2 s key frames; ``codec`` "flv" sends FLV's old Sorenson H.263 instead of H.264."""
     sources = []
     if video:
         sources += ["-re", "-f", "lavfi", "-i", "testsrc=size=640x360:rate=30"]
     sources += ["-re", "-f", "lavfi", "-i", f"sine=frequency={tone}:sample_rate=48000"]
-    codecs = ["-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "60",
-              "-pix_fmt", "yuv420p"] if video else []  # fmt: skip
+    codecs = ["-c:v", codec, "-g", "60", "-pix_fmt", "yuv420p"] if video else []
+    if codec == "libx264":
+        codecs += ["-preset", "ultrafast", "-tune", "zerolatency"]
     return subprocess.Popen(
         ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", *sources, *codecs,
          "-c:a", "aac", "-b:a", "64k", "-t", str(seconds), "-f", "flv", url],
