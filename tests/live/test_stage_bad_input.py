@@ -142,7 +142,11 @@ def test_an_encoder_back_within_the_grace_period_resumes_and_both_parts_are_reco
 
     # One version of the presentation holds both parts, one after the other.
     asset = wait_for(
-        lambda: MediaAsset.objects.filter(presentation__session=session).first(),
+        lambda: (
+            MediaAsset.objects.filter(presentation__session=session)
+            .exclude(status=MediaAsset.Status.UPLOADING)  # made, not yet checked
+            .first()
+        ),
         seconds=60,
         what="the recording's version",
     )
