@@ -24,7 +24,9 @@ AUDIO_ONLY_BANDWIDTH = 64_000
 # Sorenson H.263 or VP6, would be transcoded live but leave an unusable recording).
 ACCEPTED_VIDEO = frozenset({"h264"})
 PROBE_BYTES = 65_536
-PROBE_MICROSECONDS = 500_000
+# Long enough for an encoder whose first picture trails its sound (a busy machine); the
+# probe ends as soon as every stream is known, so this is a limit rather than a wait.
+PROBE_MICROSECONDS = 2_000_000
 LONG_PROBE_MICROSECONDS = 3_000_000  # more than an encoder's 2 s key-frame interval
 
 
