@@ -6,12 +6,13 @@ import re
 import shutil
 import socket
 import subprocess
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from live.models import Stage
+from live.models import Stage, StageFeed
 from live.services.stage import stage_set_source
 from live.stage import supervisor
 from tests import factories
@@ -158,9 +159,24 @@ def rtmp(live_server, tmp_path, settings):
             encoder.wait()
             if encoder.stderr is not None:
                 encoder.stderr.close()
+        _settle()
         for session_id in list(supervisor._running):
             supervisor.transcoder_stop(session_id)
         server.stop()
+        # The encoders' last on_publish_done started grace timers (stage_end_if_gone and the
+        # recordings' import): they finish before the database is flushed, not during it.
+        for thread in threading.enumerate():
+            if isinstance(thread, threading.Timer):
+                thread.join(timeout=30)
+
+
+def _settle(seconds: float = 15) -> None:
+    """Until nginx has told the server that every killed encoder is gone (or ``seconds``)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not StageFeed.objects.filter(publishing_since__isnull=False).exists():
+            return
+        time.sleep(0.2)
 
 
 @pytest.fixture
