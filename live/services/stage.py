@@ -202,13 +202,31 @@ def stage_publish_stop(*, client_id: str) -> None:
     transaction.on_commit(partial(_stop_and_wait, session_id))
 
 
+# The latest grace timer of each session in this process: an older one (the encoder came
+# back and dropped again since) leaves the ending to the newer, so a stream always gets a
+# whole grace period after its last drop.
+_grace_timers: dict[int, threading.Timer] = {}
+
+
 def _stop_and_wait(session_id: int) -> None:
     supervisor.transcoder_stop(session_id)
     timer = threading.Timer(
-        settings.LIVE_STAGE_END_GRACE_SECONDS, stage_end_if_gone, kwargs={"session_id": session_id}
+        settings.LIVE_STAGE_END_GRACE_SECONDS, _grace_over, kwargs={"session_id": session_id}
     )
     timer.daemon = True
+    previous = _grace_timers.get(session_id)
+    if previous is not None:
+        previous.cancel()
+    _grace_timers[session_id] = timer
     timer.start()
+
+
+def _grace_over(*, session_id: int) -> None:
+    if _grace_timers.get(session_id) is threading.current_thread():
+        del _grace_timers[session_id]
+    else:
+        return  # a newer drop started its own grace
+    stage_end_if_gone(session_id=session_id)
 
 
 @transaction.atomic
