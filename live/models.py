@@ -388,6 +388,11 @@ class StageFeed(models.Model):
         max_length=32, blank=True, help_text=_("nginx's id of the encoder publishing now.")
     )
     publishing_since = models.DateTimeField(null=True, blank=True)
+    second_encoder_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("When a second encoder last tried to publish with this key (refused)."),
+    )
 
     class Meta:
         db_table = "live_stagefeed"

@@ -79,17 +79,34 @@ def event_for(
 def stage_payload(stage) -> dict:
     """The ``stage`` room event: what the room shows. The same for every level, and never a
     stream key (the HLS address names the session only)."""
+    return stage_payload_of(
+        session_id=stage.session_id,
+        source=stage.source,
+        state=stage.state,
+        problem=stage.problem,
+        external_url=stage.external_url,
+    )
+
+
+# A session without a stage row shows its pre-recorded presentation (live.models.Stage).
+STAGE_FIELDS = {"source": "prerecorded", "state": "idle", "problem": "", "external_url": ""}
+
+
+def stage_payload_of(
+    *, session_id: int, source: str, state: str, problem: str, external_url: str
+) -> dict:
+    """``stage_payload`` from the stage's columns (a snapshot reads them with the room's seq)."""
     from live.stage.embeds import embed_player_url
 
-    external = stage.source == "external"
-    on_air = stage.source == "live" and stage.state == "on_air"
+    external = source == "external"
+    on_air = source == "live" and state == "on_air"
     return {
         "type": "stage",
-        "source": stage.source,
-        "state": stage.state,
-        "problem": stage.problem,
+        "source": source,
+        "state": state,
+        "problem": problem,
         "on_air": on_air,
-        "hls": f"/live-hls/{stage.session_id}/master.m3u8" if on_air else "",
-        "embed": (embed_player_url(stage.external_url) or "") if external else "",
-        "link": stage.external_url if external else "",
+        "hls": f"/live-hls/{session_id}/master.m3u8" if on_air else "",
+        "embed": (embed_player_url(external_url) or "") if external else "",
+        "link": external_url if external else "",
     }

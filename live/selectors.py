@@ -23,7 +23,7 @@ from live.models import (
     RoomSequence,
     Vote,
 )
-from live.payloads import event_for, person_name, question_payload
+from live.payloads import STAGE_FIELDS, event_for, person_name, question_payload, stage_payload_of
 from live.rooms import Room, Viewer
 from live.services.presence import connections_alive
 from live.services.tokens import (
@@ -136,6 +136,16 @@ def room_enter(
 
 
 _ROOM_FIELDS = ("seminar_id", "title", "language", "starts_at", "ends_at", "updated_at")
+# The stage's columns, read with the room's seq (a LEFT JOIN: no row is the default stage).
+_STAGE_COLUMNS = tuple(f"stage__{field}" for field in STAGE_FIELDS)
+
+
+def _stage_of(session_id: int, row: dict) -> dict:
+    """The ``stage`` payload a snapshot carries, from a row with ``_STAGE_COLUMNS``."""
+    columns = {
+        field: row.get(f"stage__{field}") or default for field, default in STAGE_FIELDS.items()
+    }
+    return stage_payload_of(session_id=session_id, **columns)
 
 
 def _entry_state(session_id: int, person_key: str, person: dict, process_id, extra: dict):
@@ -187,6 +197,7 @@ def _entry_state(session_id: int, person_key: str, person: dict, process_id, ext
             "others_open",
             "has_votes",
             "own_hidden",
+            *_STAGE_COLUMNS,
             *extra,
         )  # fmt: skip
         .first()
@@ -245,7 +256,8 @@ def room_join(
 def viewer_state(*, room: Room, viewer: Viewer) -> dict:
     """What the ``hello`` frame says about the room and the viewer, read now (one query)."""
     state = _room_state(room=room, viewer=viewer)
-    del state["seq"]
+    for column in ("seq", *_STAGE_COLUMNS):
+        del state[column]
     return state
 
 
@@ -265,7 +277,7 @@ def _room_state(*, room: Room, viewer: Viewer) -> dict:
                 0,
             ),
         )
-        .values("muted", "qa_moderated", "seq")
+        .values("muted", "qa_moderated", "seq", *_STAGE_COLUMNS)
         .get()
     )
 
@@ -315,7 +327,15 @@ def room_snapshot(*, room: Room, viewer: Viewer, presence: int | None = None) ->
         questions.append(payload)
     if presence is None:
         presence = presence_counts(session_ids=[room.session_id]).get(room.session_id, 0)
-    return {"type": "snapshot", **state, "questions": questions, "presence": presence}
+    return {
+        "type": "snapshot",
+        "muted": state["muted"],
+        "qa_moderated": state["qa_moderated"],
+        "seq": state["seq"],
+        "questions": questions,
+        "presence": presence,
+        "stage": _stage_of(room.session_id, state),
+    }
 
 
 # The questions of a room as one level sees them, as of a seq, shared by every socket of
@@ -387,6 +407,7 @@ def room_join_snapshot(*, room: Room, viewer: Viewer, state: dict, presence: int
         "seq": state["seq"],
         "questions": questions,
         "presence": presence,
+        "stage": _stage_of(room.session_id, state),
     }
 
 

@@ -5,7 +5,6 @@ event never carries a stream key (only digests are stored, and payloads name no 
 
 import logging
 import re
-import subprocess
 import threading
 from functools import partial
 from pathlib import Path
@@ -22,21 +21,22 @@ from live.models import Stage, StageFeed
 from live.payloads import stage_payload
 from live.selectors import room_load
 from live.services.events import event_record, seq_allocate
-from live.stage import embeds, keys, supervisor
+from live.stage import embeds, keys, recordings, supervisor
 from seminars.models import Session
 
 log = logging.getLogger(__name__)
 _STREAM_NAME = re.compile(r"^s(?P<session>\d+)(?:-(?P<language>[a-z]{2,3}(?:-[a-z0-9]+)?))?$")
-# nginx's recordings (record_unique): "<stream name>-<unix time>.flv".
-_RECORDING_NAME = re.compile(r"^(?P<stream>s\d+(?:-[a-z]{2,3}(?:-[a-z0-9]+)?)?)-\d+\.flv$")
+_RECORDING_NAME = recordings.RECORDING_NAME
 
 
 class StageRefusedError(Exception):
-    """nginx is told to refuse the encoder; ``reason`` is logged, never shown to it."""
+    """nginx is told to refuse the encoder; ``reason`` is logged, never shown to it.
+    ``second_encoder``: the feed whose key a second encoder tried while the first streams."""
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, *, second_encoder: int | None = None):
         super().__init__(reason)
         self.reason = reason
+        self.second_encoder = second_encoder
 
 
 def stage_of(session: Session) -> Stage:
@@ -86,7 +86,11 @@ def stage_key_rotate(*, session: Session, user, language: str = "") -> str:
     StageFeed.objects.update_or_create(
         stage=stage,
         language=language,
-        defaults={"key_hash": keys.key_digest(key), "key_rotated_at": timezone.now()},
+        defaults={
+            "key_hash": keys.key_digest(key),
+            "key_rotated_at": timezone.now(),
+            "second_encoder_at": None,
+        },
     )
     return key
 
@@ -116,10 +120,22 @@ def stage_state_set(*, session_id: int, state: str, problem: str = "") -> None:
     _set_state(stage, state, problem)
 
 
-@transaction.atomic
 def stage_publish_start(*, key: str, client_id: str) -> str:
     """nginx's ``on_publish``: may this key publish? Returns the stream's new name (without
-    the key) or raises StageRefusedError. Starts or restarts the session's transcoder."""
+    the key) or raises StageRefusedError. Starts or restarts the session's transcoder; a
+    second encoder on a key that streams is refused and noted for the organisers' page."""
+    try:
+        return _publish_start(key=key, client_id=client_id)
+    except StageRefusedError as refused:
+        if refused.second_encoder is not None:  # noted after the refusal's rollback
+            StageFeed.objects.filter(pk=refused.second_encoder).update(
+                second_encoder_at=timezone.now()
+            )
+        raise
+
+
+@transaction.atomic
+def _publish_start(*, key: str, client_id: str) -> str:
     feed = (
         StageFeed.objects.select_for_update()
         .select_related("stage__session")
@@ -132,10 +148,14 @@ def stage_publish_start(*, key: str, client_id: str) -> str:
     if stage.source != Stage.Source.LIVE:
         raise StageRefusedError(f"session {stage.session_id}: the stage's source is {stage.source}")
     if feed.publishing_since is not None and feed.client_id != client_id:
-        raise StageRefusedError(f"session {stage.session_id}: a second encoder on one key")
+        raise StageRefusedError(
+            f"session {stage.session_id}: a second encoder on one key", second_encoder=feed.pk
+        )
     feed.client_id, feed.publishing_since = client_id, timezone.now()
     feed.save(update_fields=["client_id", "publishing_since"])
-    if not feed.language:
+    if not feed.language and stage.state != Stage.State.RECONNECTING:
+        # An encoder back within the grace period: the room keeps saying "reconnecting"
+        # until the picture is back (on air), rather than "starting" a new stream.
         _set_state(stage, Stage.State.STARTING)
     transaction.on_commit(partial(_transcoder_start, stage.session_id))
     return supervisor.stream_name(stage.session_id, feed.language)
@@ -182,13 +202,31 @@ def stage_publish_stop(*, client_id: str) -> None:
     transaction.on_commit(partial(_stop_and_wait, session_id))
 
 
+# The latest grace timer of each session in this process: an older one (the encoder came
+# back and dropped again since) leaves the ending to the newer, so a stream always gets a
+# whole grace period after its last drop.
+_grace_timers: dict[int, threading.Timer] = {}
+
+
 def _stop_and_wait(session_id: int) -> None:
     supervisor.transcoder_stop(session_id)
     timer = threading.Timer(
-        settings.LIVE_STAGE_END_GRACE_SECONDS, stage_end_if_gone, kwargs={"session_id": session_id}
+        settings.LIVE_STAGE_END_GRACE_SECONDS, _grace_over, kwargs={"session_id": session_id}
     )
     timer.daemon = True
+    previous = _grace_timers.get(session_id)
+    if previous is not None:
+        previous.cancel()
+    _grace_timers[session_id] = timer
     timer.start()
+
+
+def _grace_over(*, session_id: int) -> None:
+    if _grace_timers.get(session_id) is threading.current_thread():
+        del _grace_timers[session_id]
+    else:
+        return  # a newer drop started its own grace
+    stage_end_if_gone(session_id=session_id)
 
 
 @transaction.atomic
@@ -200,7 +238,15 @@ def stage_end_if_gone(*, session_id: int) -> bool:
     if stage.state in (Stage.State.ENDED, Stage.State.IDLE):
         return False
     _set_state(stage, Stage.State.ENDED)
+    transaction.on_commit(partial(_recordings_import_logged, session_id))
     return True
+
+
+def _recordings_import_logged(session_id: int) -> None:
+    try:
+        stage_recordings_import(session_id=session_id)
+    except Exception:  # a timer thread: nobody else would see it
+        log.exception("live stage %s: importing the recordings failed", session_id)
 
 
 def stream_session_id(name: str) -> tuple[int, str] | None:
@@ -215,44 +261,58 @@ def _recording_agency(session: Session):
     return session.agencies.order_by("pk").first()
 
 
-def stage_recording_import(*, path: str) -> int | None:
-    """nginx's ``on_record_done``: the main feed's recording (FLV) becomes a new version of
-    the session's presentation (its first agency's), remuxed to MP4 without re-encoding,
-    processed like an upload and waiting for approval. Returns the version's id, or None
-    when there is nothing to import (an interpreter's feed, an empty recording)."""
-    from media_library.services.imports import asset_import_video
-
-    # Known by the file's name (the stream's new name), never by nginx's ``name`` (the key).
+def stage_recording_done(*, path: str) -> int | None:
+    """nginx's ``on_record_done``: a recording of one of our streams is complete. It waits
+    for the stream's end (an encoder that comes back makes another file, and interpreters
+    make theirs): once the stage has ended, the session's recordings are imported.
+    Returns the version's id, or None while the stream goes on or when there is nothing."""
     root = Path(settings.LIVE_STAGE_RECORDINGS_ROOT).resolve()
     recording = Path(path).resolve()
     named = _RECORDING_NAME.match(recording.name)
+    # Known by the file's name (the stream's new name), never by nginx's ``name`` (the key).
     stream = stream_session_id(named["stream"]) if named else None
-    if stream is None or not recording.is_relative_to(root) or not recording.is_file():
+    if stream is None or not recording.is_relative_to(root) or recording.parent != root:
         raise StageRefusedError(f"recording {recording.name!r} is not ours")
-    session_id, language = stream
-    session = Session.objects.get(pk=session_id)
+    session_id, _language = stream
+    ended = Stage.objects.filter(pk=session_id, state=Stage.State.ENDED).exists()
+    return stage_recordings_import(session_id=session_id) if ended else None
+
+
+def stage_recordings_import(*, session_id: int) -> int | None:
+    """The session's recordings (FLV) become one new version of its presentation (its first
+    agency's): the hall's parts one after the other, each interpreter's sound as another
+    audio language, remuxed to MP4 without re-encoding, processed like an upload and
+    waiting for approval. Files that cannot be imported stay where nginx wrote them."""
+    session = Session.objects.filter(pk=session_id).first()
+    if session is None:
+        return None
     agency = _recording_agency(session)
-    if language or agency is None or recording.stat().st_size == 0:
-        log.info("live stage %s: recording %s kept, not imported", session_id, recording)
+    if agency is None:
         return None
-    remuxed = recording.with_suffix(".mp4")
-    done = subprocess.run(
-        ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-i", str(recording),
-         "-c", "copy", "-movflags", "+faststart", str(remuxed)],
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
-    if done.returncode != 0:
-        log.warning(
-            "live stage %s: recording %s not remuxed: %s", session_id, recording, done.stderr
+    root = Path(settings.LIVE_STAGE_RECORDINGS_ROOT).resolve()
+    streaming = set(
+        StageFeed.objects.filter(stage_id=session_id, publishing_since__isnull=False).values_list(
+            "language", flat=True
         )
+    )
+    claimed = recordings.claim(root, session_id, still_streaming=streaming)
+    if claimed is None:  # nothing of the hall's (yet), or another import took them
         return None
+    try:
+        movie = recordings.remux(claimed, hall_language=session.language)
+    except recordings.RemuxError as failed:
+        log.warning("live stage %s: recordings kept, not imported: %s", session_id, failed)
+        recordings.give_back(claimed, root)
+        return None
+    from media_library.services.imports import asset_import_video
+
     when = timezone.localtime(timezone.now()).strftime("%Y-%m-%d %H:%M")
     asset = asset_import_video(
         session=session,
         agency=agency,
-        source=remuxed,
+        source=movie,
         title=_("Live recording: %(title)s (%(when)s)") % {"title": session.title, "when": when},
         language=session.language,
     )
-    recording.unlink()
+    recordings.remove(claimed)
     return asset.pk

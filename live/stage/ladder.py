@@ -19,6 +19,15 @@ AUDIO_GROUP = "aud"
 AUDIO_KBITS = 48
 # What each rung's variant declares (video + its audio + container overhead, bits/s).
 AUDIO_ONLY_BANDWIDTH = 64_000
+# What the hall's encoder must send (docs/live-stage.md): the recording is kept as it was
+# streamed and becomes an MP4 without re-encoding, which needs H.264 (FLV's older codecs,
+# Sorenson H.263 or VP6, would be transcoded live but leave an unusable recording).
+ACCEPTED_VIDEO = frozenset({"h264"})
+PROBE_BYTES = 65_536
+# Long enough for an encoder whose first picture trails its sound (a busy machine); the
+# probe ends as soon as every stream is known, so this is a limit rather than a wait.
+PROBE_MICROSECONDS = 2_000_000
+LONG_PROBE_MICROSECONDS = 3_000_000  # more than an encoder's 2 s key-frame interval
 
 
 @dataclass(frozen=True)
@@ -50,12 +59,22 @@ def audio_folder(language: str) -> str:
     return f"a-{language or 'orig'}"
 
 
-def ffmpeg_command(*, main: Feed, interpreters: list[Feed], folder: Path) -> list[str]:
+def ffmpeg_command(
+    *, main: Feed, interpreters: list[Feed], folder: Path, long_probe: bool = False
+) -> list[str]:
     """ffmpeg reading the main feed (video and the hall's sound) and each interpreter's
-    audio-only feed, writing every rung and audio rendition under ``folder``."""
+    audio-only feed, writing every rung and audio rendition under ``folder``.
+
+    nginx sends H.264's and AAC's headers as soon as the transcoder plays, so a short probe
+    finds the streams and the picture starts on the encoder's next key frame. Other codecs
+    have no header: their first frame may come a key-frame interval later, after a short
+    probe gave up (``long_probe``, after a try that found no video: then it is found, and
+    refused by its name rather than told as missing)."""
+    probe = LONG_PROBE_MICROSECONDS if long_probe else PROBE_MICROSECONDS
     inputs: list[str] = []
     for feed in (main, *interpreters):
-        inputs += ["-fflags", "nobuffer", "-analyzeduration", "2000000", "-rw_timeout", "10000000"]
+        inputs += ["-fflags", "nobuffer", "-probesize", str(PROBE_BYTES * (8 if long_probe else 1))]
+        inputs += ["-analyzeduration", str(probe), "-rw_timeout", "10000000"]
         inputs += ["-i", feed.url]
     split = "".join(f"[s{i}]" for i in range(len(RUNGS)))
     scales = ";".join(f"[s{i}]scale=-2:{rung.height}[{rung.name}]" for i, rung in enumerate(RUNGS))
@@ -74,7 +93,9 @@ def ffmpeg_command(*, main: Feed, interpreters: list[Feed], folder: Path) -> lis
     for index, feed in enumerate((main, *interpreters)):
         stream_map.append(f"a:{index},name:{audio_folder(feed.language)}")
     return [
-        "ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error",
+        # info: the inputs' streams are told (the supervisor refuses a video codec other
+        # than ACCEPTED_VIDEO), then little more than one line per segment.
+        "ffmpeg", "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info",
         *inputs,
         "-filter_complex", graph,
         *maps,

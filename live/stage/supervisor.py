@@ -10,6 +10,7 @@ tried again, since an encoder's settings can be fixed while it streams. A planne
 
 import logging
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -27,6 +28,9 @@ log = logging.getLogger(__name__)
 _NO_VIDEO = ("matches no streams", "Stream specifier ':v:0'", "Output file #0 does not contain")
 _BAD_CODEC = ("Decoder (codec", "Unsupported codec", "Invalid data found")
 BACKOFF_SECONDS = (0.5, 1, 2, 4)
+# ffmpeg's description of the hall's (first input's) video stream, under "Input #0, flv, …":
+# "  Stream #0:0: Video: h264 (High), yuv420p(progressive), 640x360, 30 fps".
+_HALL_VIDEO = re.compile(r"^\s*Stream #0:\d+.*?: Video: (?P<codec>\w+)")
 
 
 def stream_name(session_id: int, language: str = "") -> str:
@@ -48,6 +52,8 @@ class Transcoder:
         self.restart_wanted = threading.Event()
         self.process: subprocess.Popen | None = None
         self.starts = 0
+        self.started_at = 0.0  # time.monotonic() of the last ffmpeg start (measurements)
+        self.refused_codec = ""  # the hall's video codec, when it is not one we take
         self.thread = threading.Thread(target=self._run, name=f"stage-{session_id}", daemon=True)
 
     def start(self) -> None:
@@ -68,21 +74,25 @@ class Transcoder:
 
     def _run(self) -> None:
         failures = 0
+        outcome_was_no_video = False
         try:
             while not self.stopping.is_set():
                 wanted = self.feeds()
                 if wanted is None:
                     return
-                outcome = self._run_once(*wanted)
+                outcome = self._run_once(*wanted, long_probe=outcome_was_no_video)
                 if self.stopping.is_set():
                     return
                 if outcome == "planned":
                     failures = 0
                     continue
-                # ffmpeg may connect before the encoder's first frames reach nginx and find
-                # no streams: only a second failure in a row is news for the room.
-                if failures or outcome != {"state": "problem", "problem": "no_video"}:
+                # ffmpeg may connect before the encoder's first frames reach nginx, or probe
+                # too briefly for a codec without a header, and find no video: it tries again
+                # with a long probe, and only a second "no video" in a row is news.
+                no_video = outcome == {"state": "problem", "problem": "no_video"}
+                if (failures and outcome_was_no_video) or not no_video:
                     self.report(**outcome)
+                outcome_was_no_video = no_video
                 time.sleep(BACKOFF_SECONDS[min(failures, len(BACKOFF_SECONDS) - 1)])
                 failures += 1
         except Exception:
@@ -90,7 +100,7 @@ class Transcoder:
         finally:
             close_old_connections()
 
-    def _run_once(self, hall_language: str, interpreted: list[str]):
+    def _run_once(self, hall_language: str, interpreted: list[str], *, long_probe: bool):
         folder = hls_folder(self.session_id)
         for name in ladder.playlists(interpreted):
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
@@ -103,12 +113,15 @@ class Transcoder:
                 for lang in interpreted
             ],
             folder=folder,
+            long_probe=long_probe,
         )
         self.restart_wanted.clear()
         self.process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
         self.starts += 1
+        self.started_at = time.monotonic()
         errors: list[str] = []
-        reader = threading.Thread(target=_tail, args=(self.process, errors), daemon=True)
+        self.refused_codec = ""
+        reader = threading.Thread(target=self._tail, args=(self.process, errors), daemon=True)
         reader.start()
         announced = False
         while self.process.poll() is None:
@@ -125,6 +138,11 @@ class Transcoder:
             self.process.stderr.close()
         if self.restart_wanted.is_set() or self.stopping.is_set():
             return "planned"
+        if self.refused_codec:
+            log.warning(
+                "live stage %s: video codec %s refused", self.session_id, self.refused_codec
+            )
+            return {"state": "problem", "problem": "codec"}
         text = "\n".join(errors[-30:])
         log.warning(
             "live stage %s: ffmpeg ended (%s): %s", self.session_id, self.process.returncode, text
@@ -135,12 +153,19 @@ class Transcoder:
             return {"state": "problem", "problem": "codec"}
         return {"state": "reconnecting"}
 
-
-def _tail(process: subprocess.Popen, errors: list[str]) -> None:
-    assert process.stderr is not None
-    for line in process.stderr:
-        errors.append(line.rstrip())
-        del errors[:-60]
+    def _tail(self, process: subprocess.Popen, errors: list[str]) -> None:
+        """Keep ffmpeg's last lines; end it when the hall's video is not a codec we take."""
+        assert process.stderr is not None
+        section = ""
+        for line in process.stderr:
+            errors.append(line.rstrip())
+            del errors[:-60]
+            if not line.startswith(" "):  # "Input #0, flv, from …", "Output #0, hls, to …"
+                section = line.split(",", 1)[0]
+            video = _HALL_VIDEO.search(line) if section == "Input #0" else None
+            if video and video["codec"] not in ladder.ACCEPTED_VIDEO:
+                self.refused_codec = video["codec"]
+                process.terminate()
 
 
 def _write_atomically(path: Path, text: str) -> None:

@@ -23,11 +23,11 @@ from live.services.stage import (
     stage_key_rotate,
     stage_publish_start,
     stage_publish_stop,
-    stage_recording_import,
+    stage_recording_done,
     stage_set_source,
 )
 from live.stage import ladder, supervisor
-from live.views.common import get_visible_session, session_times
+from live.views.common import get_visible_session, session_times, shown_time
 
 log = logging.getLogger(__name__)
 _HLS_NAME = re.compile(r"^(master\.m3u8|(v720|v360|vlow|a-[a-z0-9-]+)/(index\.m3u8|seg_\d+\.ts))$")
@@ -56,11 +56,18 @@ def stage_page(request: HttpRequest, slug: str, session_id: int):
         except LiveError as refused:
             error, status = refused.message, 400
     stage = stage_read(session=session)
+    zone = request.viewer_zone or session.seminar.zone
+    feeds = {feed.language: feed for feed in stage.feeds.all()}
     context = {
         "seminar": session.seminar,
         "session": session,
         "stage": stage,
-        "feeds": {feed.language: feed for feed in stage.feeds.all()},
+        "feeds": feeds,
+        "second_encoders": {
+            code: shown_time(feed.second_encoder_at, zone)
+            for code, feed in feeds.items()
+            if feed.second_encoder_at
+        },
         "can_choose": permissions.can_choose_stage(request.user, session),
         "sources": Stage.Source.choices,
         "interpreted_languages": _interpretable(session),
@@ -140,7 +147,7 @@ def rtmp_publish_done(request: HttpRequest) -> HttpResponse:
 @_callback
 def rtmp_record_done(request: HttpRequest) -> HttpResponse:
     try:
-        stage_recording_import(path=request.POST.get("path", ""))
+        stage_recording_done(path=request.POST.get("path", ""))
     except StageRefusedError as refused:
         log.warning("live stage: recording refused: %s", refused)
         return HttpResponse(status=403)

@@ -47,7 +47,14 @@ def _picture(width: int, height: int) -> str:
     return f"scale={width}:{height},setsar=1"
 
 
-def hls_command(locator: str, folder: Path, plan: Iterable[Planned], *, has_audio: bool) -> list:
+def hls_command(
+    locator: str,
+    folder: Path,
+    plan: Iterable[Planned],
+    *,
+    has_audio: bool,
+    other_audio: Iterable[dict] = (),
+) -> list:
     """One ffmpeg run reading the source once and writing every planned HLS rendition.
 
     H.264 (main profile) + AAC-LC in MPEG-TS segments: the codecs every HLS player and
@@ -72,6 +79,12 @@ def hls_command(locator: str, folder: Path, plan: Iterable[Planned], *, has_audi
     if has_audio:
         command += ["-map", "0:a:0", "-vn", "-c:a", "aac", "-b:a", str(AUDIO_BITRATE), "-ac", "2"]
         command += _hls_output(folder, "audio")
+    # Other languages (probe's ``audio_languages``): audio-only playlists the master names
+    # as alternative renditions; the rungs keep the first language muxed in.
+    for other in other_audio if has_audio else ():
+        command += ["-map", f"0:a:{other['stream']}", "-vn", "-c:a", "aac"]
+        command += ["-b:a", str(AUDIO_BITRATE), "-ac", "2"]
+        command += _hls_output(folder, f"audio-{other['language']}")
     return command
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from media_library import permissions, storage
+from media_library.languages import language_name
 from media_library.models import MediaAsset, Rendition
 from media_library.services import bounds, validation
 from media_library.services.review import presentation_refresh_status
@@ -239,7 +240,8 @@ def _transcode(asset: MediaAsset, folder: Path) -> list[dict]:
     facts = _probe_within_bounds(asset, locator)
     has_audio = bool(facts.get("audio_codec"))
     plan = renditions_plan(facts)
-    command = hls_command(locator, folder, plan, has_audio=has_audio)
+    other_audio = facts.get("audio_languages", []) if has_audio else []
+    command = hls_command(locator, folder, plan, has_audio=has_audio, other_audio=other_audio)
     duration = asset.duration_seconds or 1.0
     run_with_progress(command, duration, lambda share: _heartbeat(asset, int(share * 90)))
     poster_at = min(1.0, duration / 2)
@@ -265,7 +267,7 @@ def _transcode(asset: MediaAsset, folder: Path) -> list[dict]:
                 "bandwidth": AUDIO_BITRATE,
             }
         )
-    _write_master(folder, outputs)
+    _write_master(folder, outputs, languages=_audio_renditions(facts, other_audio))
     outputs.append({"kind": Rendition.Kind.MASTER, "storage_key": "master.m3u8"})
     outputs.append({"kind": Rendition.Kind.POSTER, "storage_key": "poster.jpg"})
     return outputs
@@ -277,10 +279,36 @@ VIDEO_CODECS = "avc1.4d401e,mp4a.40.2"
 AUDIO_CODECS = "mp4a.40.2"
 
 
-def _write_master(folder: Path, outputs: list[dict]) -> None:
+AUDIO_GROUP = "aud"
+
+
+def _audio_renditions(facts: dict, other_audio: list[dict]) -> list[tuple[str, str]]:
+    """(language, playlist) of each audio language: the first muxed in the rungs (no
+    playlist of its own), then the others. Empty for a file with one language."""
+    if not other_audio:
+        return []
+    first = facts.get("audio_language") or ""
+    return [(first, "")] + [
+        (other["language"], f"audio-{other['language']}/index.m3u8") for other in other_audio
+    ]
+
+
+def _write_master(folder: Path, outputs: list[dict], languages=()) -> None:
     """Every rung, lowest last: the audio-only rendition is in the master playlist, so a player
-    on a link too slow for the 240p rung falls to audio by itself and comes back later."""
-    lines = ["#EXTM3U", "#EXT-X-VERSION:3"]
+    on a link too slow for the 240p rung falls to audio by itself and comes back later. A
+    file with more than one audio language lists them as EXT-X-MEDIA audio renditions (the
+    first is the one muxed in the rungs, so it has no URI of its own)."""
+    lines = ["#EXTM3U", "#EXT-X-VERSION:4" if languages else "#EXT-X-VERSION:3"]
+    for position, (language, uri) in enumerate(languages):
+        # Each language named in itself: the file is the same whatever the viewer reads.
+        name = language_name(language) if language else "Original"
+        lines.append(
+            f'#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="{AUDIO_GROUP}",'
+            + (f'LANGUAGE="{language}",' if language else "")
+            + f'NAME="{name}",DEFAULT={"YES" if position == 0 else "NO"},AUTOSELECT=YES'
+            + (f',URI="{uri}"' if uri else "")
+        )
+    group = f',AUDIO="{AUDIO_GROUP}"' if languages else ""
     has_audio = any(item["kind"] == Rendition.Kind.AUDIO for item in outputs)
     for item in outputs:
         if item["kind"] == Rendition.Kind.AUDIO:
@@ -288,12 +316,14 @@ def _write_master(folder: Path, outputs: list[dict]) -> None:
         codecs = VIDEO_CODECS if has_audio else VIDEO_CODECS.split(",")[0]
         lines.append(
             f"#EXT-X-STREAM-INF:BANDWIDTH={item['bandwidth']},"
-            f'RESOLUTION={item["width"]}x{item["height"]},CODECS="{codecs}"'
+            f'RESOLUTION={item["width"]}x{item["height"]},CODECS="{codecs}"{group}'
         )
         lines.append(item["storage_key"])
     for item in outputs:
         if item["kind"] == Rendition.Kind.AUDIO:
-            lines.append(f'#EXT-X-STREAM-INF:BANDWIDTH={item["bandwidth"]},CODECS="{AUDIO_CODECS}"')
+            lines.append(
+                f'#EXT-X-STREAM-INF:BANDWIDTH={item["bandwidth"]},CODECS="{AUDIO_CODECS}"{group}'
+            )
             lines.append(item["storage_key"])
     (folder / "master.m3u8").write_text("\n".join(lines) + "\n")
 

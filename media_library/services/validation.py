@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from pypdf.errors import DependencyError, PyPdfError
 
 from media_library import storage
+from media_library.languages import site_language
 from media_library.services import bounds, pdf_active
 
 SLIDES_MAX_BYTES = 200 * 1024 * 1024
@@ -193,7 +194,7 @@ def probe(locator: str) -> dict:
     fmt = data.get("format", {})
     # The longer of what the container and the video stream claim: either may understate.
     duration = max(_number(fmt.get("duration")), _number(video.get("duration")))
-    return {
+    facts = {
         "container": fmt.get("format_name", ""),
         "duration": duration,
         "bit_rate": int(_number(fmt.get("bit_rate"))),
@@ -205,6 +206,28 @@ def probe(locator: str) -> dict:
         "frame_rate": _frame_rate(video, duration),
         "audio_codec": audio.get("codec_name", ""),
     }
+    other = _other_audio_languages([s for s in streams if s.get("codec_type") == "audio"])
+    if other:  # only files with more than one language carry them
+        facts["audio_language"] = site_language((audio.get("tags") or {}).get("language", ""))
+        facts["audio_languages"] = other
+    return facts
+
+
+def _other_audio_languages(audio_streams: list[dict]) -> list[dict]:
+    """The audio streams after the first that name their language (an interpretation, a
+    dubbing): their place among the audio streams and the language, once per language."""
+    first = (
+        site_language((audio_streams[0].get("tags") or {}).get("language", ""))
+        if audio_streams
+        else ""
+    )
+    seen, other = {first}, []
+    for place, stream in enumerate(audio_streams[1:], start=1):
+        language = site_language((stream.get("tags") or {}).get("language", ""))
+        if language and language not in seen and re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]+)?", language):
+            seen.add(language)
+            other.append({"stream": place, "language": language})
+    return other
 
 
 def _refuse_unreadable(errors: str, locator: str) -> None:

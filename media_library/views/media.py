@@ -2,6 +2,7 @@
 
 import mimetypes
 import posixpath
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,6 +30,8 @@ from media_library.views._common import error_response, json_body
 from seminars.downloads import content_disposition, safe_filename
 
 PLAYLIST_MAX_BYTES = 2 * 1024 * 1024
+# An EXT-X-MEDIA line's playlist (media_library/services/processing.py writes them).
+_MEDIA_URI = re.compile(r'URI="(?P<uri>[^"]+\.m3u8)"')
 
 
 @require_GET
@@ -76,7 +79,18 @@ def playlist(request, token: str):
     folder = posixpath.dirname(relative)
     lines = []
     for line in text.splitlines():
-        if line and not line.startswith("#"):
+        if line.startswith("#EXT-X-MEDIA:"):  # an audio language's own playlist
+            line = _MEDIA_URI.sub(
+                lambda found: 'URI="{}"'.format(
+                    selectors.playlist_url(
+                        asset.pk,
+                        posixpath.normpath(posixpath.join(folder, found["uri"])),
+                        expires_in=expires_in,
+                    )
+                ),
+                line,
+            )
+        elif line and not line.startswith("#"):
             target = posixpath.normpath(posixpath.join(folder, line))
             if target.endswith(".m3u8"):
                 line = selectors.playlist_url(asset.pk, target, expires_in=expires_in)

@@ -6,12 +6,13 @@ import re
 import shutil
 import socket
 import subprocess
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from live.models import Stage
+from live.models import Stage, StageFeed
 from live.services.stage import stage_set_source
 from live.stage import supervisor
 from tests import factories
@@ -88,14 +89,18 @@ class RtmpServer:
         return path.read_text() if path.exists() else ""
 
 
-def push(url: str, *, video: bool = True, seconds: float = 600, tone: int = 440):
-    """An encoder: ffmpeg's test picture and a tone (or the tone alone), in real time."""
+def push(
+    url: str, *, video: bool = True, seconds: float = 600, tone: int = 440, codec: str = "libx264"
+):
+    """An encoder: ffmpeg's test picture and a tone (or the tone alone), in real time, with
+    2 s key frames; ``codec`` "flv" sends FLV's old Sorenson H.263 instead of H.264."""
     sources = []
     if video:
         sources += ["-re", "-f", "lavfi", "-i", "testsrc=size=640x360:rate=30"]
     sources += ["-re", "-f", "lavfi", "-i", f"sine=frequency={tone}:sample_rate=48000"]
-    codecs = ["-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "60",
-              "-pix_fmt", "yuv420p"] if video else []  # fmt: skip
+    codecs = ["-c:v", codec, "-g", "60", "-pix_fmt", "yuv420p"] if video else []
+    if codec == "libx264":
+        codecs += ["-preset", "ultrafast", "-tune", "zerolatency"]
     return subprocess.Popen(
         ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", *sources, *codecs,
          "-c:a", "aac", "-b:a", "64k", "-t", str(seconds), "-f", "flv", url],
@@ -154,9 +159,24 @@ def rtmp(live_server, tmp_path, settings):
             encoder.wait()
             if encoder.stderr is not None:
                 encoder.stderr.close()
+        _settle()
         for session_id in list(supervisor._running):
             supervisor.transcoder_stop(session_id)
         server.stop()
+        # The encoders' last on_publish_done started grace timers (stage_end_if_gone and the
+        # recordings' import): they finish before the database is flushed, not during it.
+        for thread in threading.enumerate():
+            if isinstance(thread, threading.Timer):
+                thread.join(timeout=30)
+
+
+def _settle(seconds: float = 15) -> None:
+    """Until nginx has told the server that every killed encoder is gone (or ``seconds``)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not StageFeed.objects.filter(publishing_since__isnull=False).exists():
+            return
+        time.sleep(0.2)
 
 
 @pytest.fixture

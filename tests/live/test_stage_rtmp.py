@@ -109,6 +109,12 @@ def test_live_stream_ladder_interpretation_end_and_recording(rtmp, live_session,
 
     # Stopping the encoder: reconnecting, then ended after the grace period.
     interpreter.terminate()
+    interpreter.wait(timeout=30)
+    wait_for(
+        lambda: not StageFeed.objects.filter(language="fr", publishing_since__isnull=False),
+        seconds=30,
+        what="the interpreter gone",
+    )
     encoder.terminate()
     encoder.wait(timeout=30)
     wait_for(lambda: _stage(session).state == Stage.State.ENDED, seconds=60, what="ended")
@@ -116,7 +122,11 @@ def test_live_stream_ladder_interpretation_end_and_recording(rtmp, live_session,
 
     # The recording is a new version of the session's presentation, awaiting approval.
     asset = wait_for(
-        lambda: MediaAsset.objects.filter(presentation__session=session).first(),
+        lambda: (
+            MediaAsset.objects.filter(presentation__session=session)
+            .exclude(status=MediaAsset.Status.UPLOADING)  # made, not yet checked
+            .first()
+        ),
         seconds=60,
         what="the recording's presentation version",
     )
@@ -124,6 +134,10 @@ def test_live_stream_ladder_interpretation_end_and_recording(rtmp, live_session,
     assert asset.review == MediaAsset.Review.PENDING
     assert asset.status == MediaAsset.Status.QUEUED
     assert asset.presentation.agency in session.agencies.all()
+    # The interpreter's sound is in it as another audio language (docs/media.md).
+    assert asset.probe["audio_language"] == "en"
+    assert asset.probe["audio_languages"] == [{"stream": 1, "language": "fr"}]
+    assert not list(rtmp.records.glob(f"s{session.pk}-*.flv"))
 
     # No key in anything an attendee receives: room events, the room page, the playlists.
     frames = json.dumps([e.payload_public for e in RoomEvent.objects.filter(session=session)])

@@ -174,3 +174,60 @@ def test_worker_killed_mid_job_leaves_the_asset_retryable_and_retry_completes(
         "master",
         "poster",
     }
+
+
+def test_a_second_audio_language_becomes_an_audio_rendition_of_the_master(
+    presenter_client, session_with_agency, local_storage, media_dir, client
+):
+    """A file with the hall's sound and an interpretation (a live recording with an
+    interpreter, docs/live-stage.md): the French sound is its own audio playlist, named in
+    the master as an EXT-X-MEDIA rendition, and the signed master points to it."""
+    from media_library import selectors
+
+    source = media_dir / "two-languages.mp4"
+    subprocess.run(
+        ["ffmpeg", "-nostdin", "-y", "-v", "error",
+         "-f", "lavfi", "-i", "testsrc=size=320x180:rate=25:duration=8",
+         "-f", "lavfi", "-i", "sine=frequency=440:duration=8",
+         "-f", "lavfi", "-i", "sine=frequency=660:duration=8",
+         "-map", "0:v", "-map", "1:a", "-map", "2:a",
+         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+         "-metadata:s:a:0", "language=eng", "-metadata:s:a:1", "language=fra", str(source)],
+        check=True,
+    )  # fmt: skip
+    asset = _queued_asset(presenter_client, session_with_agency, source)
+    assert asset.probe["audio_language"] == "en"
+    assert asset.probe["audio_languages"] == [{"stream": 1, "language": "fr"}]
+    processing.asset_process(asset_id=asset.pk)
+    asset.refresh_from_db()
+    assert asset.status == "ready"
+    master_key = asset.renditions.get(kind="master").storage_key
+    master = (local_storage / master_key).read_text()
+    assert '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="aud",LANGUAGE="en"' in master
+    assert 'LANGUAGE="fr",NAME="français",DEFAULT=NO,AUTOSELECT=YES,URI="audio-fr/index.m3u8"' in (
+        master
+    )
+    assert master.count('AUDIO="aud"') == master.count("#EXT-X-STREAM-INF")
+    french = (local_storage / master_key).parent / "audio-fr" / "index.m3u8"
+    segments = [line for line in french.read_text().splitlines() if line.endswith(".ts")]
+    assert segments
+    assert processing_probe(french.parent / segments[0])["audio_codec"] == "aac"
+
+    signed = client.get(selectors.playlist_url(asset.pk, "master.m3u8", expires_in=600))
+    assert signed.status_code == 200
+    uri = re.search(r'LANGUAGE="fr".*URI="([^"]+)"', signed.content.decode())[1]
+    assert "audio-fr/index.m3u8" not in uri  # signed, not the bare path
+    playlist = client.get(uri)
+    assert playlist.status_code == 200
+    assert playlist.content.decode().count("#EXTINF") == len(segments)
+
+
+def test_a_file_with_one_language_has_no_audio_renditions(
+    presenter_client, session_with_agency, local_storage, sample_mp4
+):
+    asset = _queued_asset(presenter_client, session_with_agency, sample_mp4)
+    assert "audio_languages" not in asset.probe
+    processing.asset_process(asset_id=asset.pk)
+    asset.refresh_from_db()
+    master = (local_storage / asset.renditions.get(kind="master").storage_key).read_text()
+    assert "#EXT-X-MEDIA" not in master and 'AUDIO="aud"' not in master

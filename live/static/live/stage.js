@@ -58,7 +58,12 @@ export class StagePlayer {
       $("stage-link").href = stage.link || stage.embed;
     }
     if (!external) $("stage-frame").removeAttribute("src");
-    if (live && stage.hls) this.play(stage.hls, false);
+    // Fetched while the stream is starting, so that going on air costs no script download.
+    if (stage.source === "live") loadHlsJs(this.root.dataset.hlsJs).catch(() => {});
+    // Back on air after "reconnecting": the transcoder started new playlists, so the player
+    // starts again rather than waiting on the old ones.
+    if (live && stage.hls) this.play(stage.hls, this.shownState !== "on_air");
+    this.shownState = stage.state;
     if (!live) this.stop();
   }
 
@@ -102,7 +107,15 @@ export class StagePlayer {
     (soundOnly ? this.video : this.audio).pause();
     // Sound only reads the chosen language's audio playlist: no picture is ever fetched.
     const source = soundOnly ? url.replace("master.m3u8", this.soundPlaylist()) : url;
-    this.hls = new Hls({ liveSyncDurationCount: 2, lowLatencyMode: false });
+    // The picture as soon as the first 2 s segment exists: play one segment behind the live
+    // edge (not hls.js's three), start on the lowest rung (its first segment is the smallest
+    // to fetch) and let the bandwidth estimate climb from there.
+    this.hls = new Hls({
+      liveSyncDurationCount: 1,
+      liveMaxLatencyDurationCount: 4,
+      startLevel: 0,
+      lowLatencyMode: false,
+    });
     this.hls.on(Hls.Events.MANIFEST_PARSED, () => media.play().catch(() => {}));
     this.hls.on(Hls.Events.AUDIO_TRACKS_UPDATED, () => this.fillLanguages());
     this.hls.on(Hls.Events.FRAG_BUFFERED, () => {

@@ -59,6 +59,8 @@ export class RoomStore {
     this.qaModerated = frame.qa_moderated;
     this.muted = Boolean(frame.muted);
     this.presence = frame.presence;
+    // What the room shows as of `seq` (servers before issue 15 sent no `stage` here).
+    if (frame.stage) this.stage = frame.stage;
     for (const seq of [...this.waiting.keys()]) if (seq <= this.lastSeq) this.waiting.delete(seq);
     this.drain();
   }
