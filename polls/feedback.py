@@ -32,6 +32,31 @@ def feedback_questions(*, session: Session) -> list[str]:
     return [q for q in (row.question_one, row.question_two) if q] if row else []
 
 
+FEEDBACK_QUESTIONS_MAX = 2
+
+
+def feedback_questions_set(*, session: Session, questions: list[str]) -> list[str]:
+    """Set the organiser's up to two questions of a session's feedback (blank lines ignored;
+    none: only the rating and the comment are asked). The caller checked that the user
+    organises the seminar. Returns the questions as stored."""
+    cleaned = [q.strip() for q in questions if q.strip()]
+    if len(cleaned) > FEEDBACK_QUESTIONS_MAX:
+        message = _("Ask at most two questions (you wrote %(count)s).") % {"count": len(cleaned)}
+        raise ValidationError({"questions": message})
+    longest = FeedbackQuestions._meta.get_field("question_one").max_length
+    for number, question in enumerate(cleaned, start=1):
+        if len(question) > longest:
+            message = _(
+                "Keep each question under %(max)s characters (question %(number)s has %(count)s)."
+            ) % {"max": longest, "number": number, "count": len(question)}
+            raise ValidationError({"questions": message})
+    one, two = [*cleaned, "", ""][:FEEDBACK_QUESTIONS_MAX]
+    FeedbackQuestions.objects.update_or_create(
+        session=session, defaults={"question_one": one, "question_two": two}
+    )
+    return cleaned
+
+
 def feedback_of(*, session: Session, user) -> SessionFeedback | None:
     return SessionFeedback.objects.filter(session=session, user=user).first()
 
