@@ -43,7 +43,7 @@ def feedback_questions_set(*, session: Session, questions: list[str]) -> list[st
     if len(cleaned) > FEEDBACK_QUESTIONS_MAX:
         message = _("Ask at most two questions (you wrote %(count)s).") % {"count": len(cleaned)}
         raise ValidationError({"questions": message})
-    longest = FeedbackQuestions._meta.get_field("question_one").max_length
+    longest = FeedbackQuestions._meta.get_field("question_one").max_length or 200
     for number, question in enumerate(cleaned, start=1):
         if len(question) > longest:
             message = _(
