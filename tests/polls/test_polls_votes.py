@@ -181,3 +181,11 @@ def test_a_vote_outside_a_transaction_is_one_query_and_leaves_the_connection_as_
         with connection.cursor() as cursor:
             cursor.execute("SHOW synchronous_commit")
             assert cursor.fetchone() == ("on",)
+
+
+def test_only_a_vote_leaves_the_rooms_database_thread():
+    """Votes run in a pool's threads (one statement, order-free); every other command keeps
+    the room's one database thread and so its order."""
+    from live.handlers import COMMANDS
+
+    assert [name for name, c in COMMANDS.items() if c.concurrent] == ["poll.vote"]
