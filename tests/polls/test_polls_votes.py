@@ -1,13 +1,15 @@
 """A vote is one statement (``polls/vote_store.py``): its query count pinned, and every rule it
 folds in (open poll, one vote per person, phones too, muted people, text moderation)."""
 
+import time
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from live import groups
 from live.errors import LiveError
-from live.models import RoomMute
+from live.models import RoomEvent, RoomMute
 from live.rooms import Viewer
 from live.selectors import room_load
 from live.services import room_device_join, room_invite_create
@@ -181,6 +183,17 @@ def test_a_vote_outside_a_transaction_is_one_query_and_leaves_the_connection_as_
         with connection.cursor() as cursor:
             cursor.execute("SHOW synchronous_commit")
             assert cursor.fetchone() == ("on",)
+    assert _totals_recorded(room.session.pk, voters=1)  # the coalesced totals follow
+
+
+def _totals_recorded(session_id: int, *, voters: int) -> bool:
+    """Wait (up to 10 s) for the tally's flush, a thread of its own, to record the totals."""
+    for _attempt in range(200):
+        kinds = RoomEvent.objects.filter(session_id=session_id, kind="poll.totals")
+        if any(e.payload_full["voters"] == voters for e in kinds):
+            return True
+        time.sleep(0.05)
+    return False
 
 
 def test_only_a_vote_leaves_the_rooms_database_thread():
