@@ -266,7 +266,8 @@ class LiveRoomConsumer(transport.SocketConsumer):
         if not command.allows(self.viewer):
             return self._error("forbidden", _("You are not allowed to do that here."), frame)
         try:
-            result = await database_sync_to_async(self._run)(command, frame)
+            run = database_sync_to_async(self._run, thread_sensitive=not command.concurrent)
+            result = await run(command, frame)
         except LiveError as error:
             return self.outlet.push_frame(self._with_ref(error.as_frame(), frame))
         except Exception:

@@ -21,6 +21,10 @@ class Command:
     run: Callable[[Room, Viewer, dict], dict]
     level: str
     token_ok: bool
+    # Run in a thread of a pool rather than the consumer's one database thread: only for a
+    # command whose writes do not depend on the order of other commands (a poll vote, one
+    # statement); every other command keeps the room's order.
+    concurrent: bool = False
 
     def allows(self, viewer: Viewer) -> bool:
         """The socket's level allows it (no database read: checked on every frame)."""
@@ -39,9 +43,13 @@ class Command:
 COMMANDS: dict[str, Command] = {}
 
 
-def command(name: str, *, level: str = groups.ATTENDEE, token_ok: bool = False):
+def command(
+    name: str, *, level: str = groups.ATTENDEE, token_ok: bool = False, concurrent: bool = False
+):
     def register(run: Callable[[Room, Viewer, dict], dict]):
-        COMMANDS[name] = Command(name=name, run=run, level=level, token_ok=token_ok)
+        COMMANDS[name] = Command(
+            name=name, run=run, level=level, token_ok=token_ok, concurrent=concurrent
+        )
         return run
 
     return register

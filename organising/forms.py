@@ -320,3 +320,21 @@ class AgencyForm(forms.ModelForm):
         ]
         self.fields["name"].strip = True
         self.fields["acronym"].strip = True
+
+
+class FeedbackQuestionsForm(forms.Form):
+    """The organiser's questions of a session's feedback, one per line (the service checks how
+    many and how long: ``polls.feedback.feedback_questions_set``)."""
+
+    questions = forms.CharField(
+        label=_("Your questions"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text=_(
+            "One question per line, at most two, each under 200 characters. "
+            "Leave it empty to ask only for the rating and a comment."
+        ),
+    )
+
+    def question_lines(self) -> list[str]:
+        return self.cleaned_data["questions"].splitlines()

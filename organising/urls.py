@@ -19,6 +19,7 @@ urlpatterns = [
     path(f"{_s}agenda/", agenda.agenda, name="agenda"),
     path(f"{_s}agenda/new/", agenda.session_new, name="session_new"),
     path(f"{_s}agenda/<id:pk>/", agenda.session_edit, name="session_edit"),
+    path(f"{_s}agenda/<id:pk>/feedback/", agenda.session_feedback, name="session_feedback"),
     path(f"{_s}agenda/<id:pk>/cancel/", agenda.session_cancel_view, name="session_cancel"),
     path(f"{_s}agenda/<id:pk>/delete/", agenda.session_delete_view, name="session_delete"),
     path(f"{_s}notices/", agenda.notices, name="notices"),

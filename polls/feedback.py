@@ -32,6 +32,31 @@ def feedback_questions(*, session: Session) -> list[str]:
     return [q for q in (row.question_one, row.question_two) if q] if row else []
 
 
+FEEDBACK_QUESTIONS_MAX = 2
+
+
+def feedback_questions_set(*, session: Session, questions: list[str]) -> list[str]:
+    """Set the organiser's up to two questions of a session's feedback (blank lines ignored;
+    none: only the rating and the comment are asked). The caller checked that the user
+    organises the seminar. Returns the questions as stored."""
+    cleaned = [q.strip() for q in questions if q.strip()]
+    if len(cleaned) > FEEDBACK_QUESTIONS_MAX:
+        message = _("Ask at most two questions (you wrote %(count)s).") % {"count": len(cleaned)}
+        raise ValidationError({"questions": message})
+    longest = FeedbackQuestions._meta.get_field("question_one").max_length or 200
+    for number, question in enumerate(cleaned, start=1):
+        if len(question) > longest:
+            message = _(
+                "Keep each question under %(max)s characters (question %(number)s has %(count)s)."
+            ) % {"max": longest, "number": number, "count": len(question)}
+            raise ValidationError({"questions": message})
+    one, two = [*cleaned, "", ""][:FEEDBACK_QUESTIONS_MAX]
+    FeedbackQuestions.objects.update_or_create(
+        session=session, defaults={"question_one": one, "question_two": two}
+    )
+    return cleaned
+
+
 def feedback_of(*, session: Session, user) -> SessionFeedback | None:
     return SessionFeedback.objects.filter(session=session, user=user).first()
 
@@ -137,6 +162,47 @@ def feedback_requests_send(*, session_id: int) -> int:
             continue
         _feedback_email(session, user_id)
         sent += 1
+    return sent
+
+
+# After the session ends: a margin for the room's attendance to be written, then follow-ups
+# for those who watch the recording in the next two days (each person is still asked once).
+REQUEST_AFTER_END = timedelta(minutes=10)
+FOLLOW_UP_EVERY = timedelta(days=1)
+FOLLOW_UP_UNTIL = timedelta(days=2)
+
+
+def _enqueue_request(session_id: int, planned_ends_at: str, run_after) -> None:
+    from polls.tasks import send_feedback_requests
+
+    send_feedback_requests.using(run_after=run_after).enqueue(session_id, planned_ends_at)
+
+
+def feedback_requests_schedule(*, session_id: int) -> bool:
+    """Queue the session's feedback requests for just after it ends (a new or moved session).
+    Returns whether a task was queued (not for a session that ended long ago). Queues a task."""
+    ends_at = Session.objects.filter(pk=session_id).values_list("ends_at", flat=True).first()
+    if ends_at is None or timezone.now() > ends_at + FOLLOW_UP_UNTIL:
+        return False
+    transaction.on_commit(
+        lambda: _enqueue_request(session_id, ends_at.isoformat(), ends_at + REQUEST_AFTER_END)
+    )
+    return True
+
+
+def feedback_requests_due(*, session_id: int, planned_ends_at: str) -> int:
+    """The queued task: ask the session's attendees if it still ends when it was planned to
+    (a moved session has its own task), then queue the next follow-up while they may still
+    watch the recording. Returns how many were asked. Sends emails; may queue a task."""
+    session = Session.objects.filter(pk=session_id).only("ends_at", "cancelled_at").first()
+    if session is None or session.ends_at.isoformat() != planned_ends_at:
+        return 0
+    if session.cancelled_at is not None:
+        return 0
+    sent = feedback_requests_send(session_id=session_id)
+    now, last = timezone.now(), session.ends_at + FOLLOW_UP_UNTIL
+    if now < last:
+        _enqueue_request(session_id, planned_ends_at, min(now + FOLLOW_UP_EVERY, last))
     return sent
 
 

@@ -105,6 +105,8 @@ class PollVote(models.Model):
         max_length=8, choices=TextState.choices, default=TextState.PENDING
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # 0 for a first vote: the vote's one statement returns it to say "changed" or not
+    times_changed = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("poll vote")

@@ -1,6 +1,8 @@
 """Reads of polls: payloads ready for orjson, totals, a viewer's polls and vote."""
 
-from collections import Counter
+import dataclasses
+import threading
+from collections import Counter, OrderedDict
 
 from django.db.models import Prefetch, Q
 
@@ -22,6 +24,71 @@ def poll_get(*, session_id: int, poll_id: object) -> Poll | None:
     if not isinstance(poll_id, int) or isinstance(poll_id, bool):
         return None
     return _polls(session_id).filter(pk=poll_id).first()
+
+
+@dataclasses.dataclass(frozen=True)
+class PollShape:
+    """What a vote needs to know of its poll and never changes once the poll exists (its
+    options are written with it and never edited). Only ``closed`` changes, once: a closed
+    poll never reopens, so a shape known closed refuses votes without a query; any other
+    state is only a hint, the vote's statement checks the poll is open."""
+
+    poll_id: int
+    session_id: int
+    kind: str
+    max_choices: int
+    option_ids: frozenset[int]
+    closed: bool = False
+
+
+SHAPES_KEPT = 2048
+_shapes: OrderedDict[int, PollShape] = OrderedDict()
+_shapes_lock = threading.Lock()
+
+
+def poll_shape(*, session_id: int, poll_id: object) -> PollShape | None:
+    """The poll's shape, from this process's cache (two queries the first time; None, never
+    cached, when there is no such poll in the session)."""
+    if not isinstance(poll_id, int) or isinstance(poll_id, bool):
+        return None
+    with _shapes_lock:
+        shape = _shapes.get(poll_id)
+        if shape is not None:
+            _shapes.move_to_end(poll_id)
+    if shape is not None:
+        return shape if shape.session_id == session_id else None
+    poll = poll_get(session_id=session_id, poll_id=poll_id)
+    if poll is None:
+        return None
+    shape = PollShape(
+        poll_id=poll.pk,
+        session_id=poll.session_id,
+        kind=poll.kind,
+        max_choices=poll.max_choices,
+        option_ids=frozenset(o.pk for o in poll.options.all()),
+        closed=poll.state == Poll.State.CLOSED,
+    )
+    _shape_keep(shape)
+    return shape
+
+
+def _shape_keep(shape: PollShape) -> None:
+    with _shapes_lock:
+        _shapes[shape.poll_id] = shape
+        _shapes.move_to_end(shape.poll_id)
+        while len(_shapes) > SHAPES_KEPT:
+            _shapes.popitem(last=False)
+
+
+def poll_shape_closed(shape: PollShape) -> None:
+    """Remember that the poll is closed (for good)."""
+    _shape_keep(dataclasses.replace(shape, closed=True))
+
+
+def poll_shapes_forget() -> None:
+    """Empty this process's cache (tests)."""
+    with _shapes_lock:
+        _shapes.clear()
 
 
 def poll_payload(poll: Poll) -> dict:
@@ -79,11 +146,24 @@ def public_totals(totals: dict) -> dict:
 def vote_of(poll: Poll, vote: PollVote | None) -> dict | None:
     if vote is None:
         return None
-    if poll.kind == Poll.Kind.RATING:
-        return {"rating": vote.rating}
-    if poll.kind == Poll.Kind.TEXT:
-        return {"text": vote.text, "text_state": vote.text_state}
-    return {"option_ids": list(vote.option_ids)}
+    return vote_payload(
+        kind=poll.kind,
+        option_ids=vote.option_ids,
+        rating=vote.rating,
+        text=vote.text,
+        text_state=vote.text_state,
+    )
+
+
+def vote_payload(
+    *, kind: str, option_ids: list[int], rating: int | None, text: str, text_state: str
+) -> dict:
+    """A person's own vote as their socket sees it."""
+    if kind == Poll.Kind.RATING:
+        return {"rating": rating}
+    if kind == Poll.Kind.TEXT:
+        return {"text": text, "text_state": text_state}
+    return {"option_ids": list(option_ids)}
 
 
 def person_filter(viewer: Viewer) -> Q:

@@ -1,7 +1,7 @@
 """Writes of polls. Every change but a vote is a room event with its seq; votes are counted
 and their totals sent at most once a second per poll (``polls/tally.py``)."""
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -10,7 +10,7 @@ from live.rooms import Room, Viewer
 from live.selectors import room_load
 from live.services.events import event_record, seq_allocate
 from live.services.questions import check_not_muted, clean_text
-from polls import permissions, selectors, tally
+from polls import permissions, selectors, tally, vote_store
 from polls.models import Poll, PollOption, PollVote
 
 
@@ -25,7 +25,7 @@ def _forbidden() -> LiveError:
 def _poll_or_error(room: Room, poll_id: object, *, lock: bool = False) -> Poll:
     poll = selectors.poll_get(session_id=room.session_id, poll_id=poll_id)
     if poll is None:
-        raise LiveError("not_found", _("There is no such poll in this room."), field="poll_id")
+        raise _no_such_poll()
     if lock:
         Poll.objects.select_for_update().filter(pk=poll.pk).get()
     return poll
@@ -175,7 +175,7 @@ def poll_set_results(
     return {"poll_id": poll.pk, "seq": seq}
 
 
-def _clean_vote(poll: Poll, frame: dict) -> dict:
+def _clean_vote(poll: selectors.PollShape, frame: dict) -> dict:
     if poll.kind == Poll.Kind.RATING:
         rating = frame.get("rating")
         if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
@@ -185,11 +185,10 @@ def _clean_vote(poll: Poll, frame: dict) -> dict:
         text = clean_text(frame.get("text"), field="text", max_chars=Poll.TEXT_MAX_CHARS)
         return {"text": text, "rating": None, "option_ids": []}
     chosen = frame.get("option_ids")
-    valid = {o.pk for o in poll.options.all()}
     if (
         not isinstance(chosen, list)
         or not chosen
-        or not all(_is_int(c) and c in valid for c in chosen)
+        or not all(_is_int(c) and c in poll.option_ids for c in chosen)
         or len(set(chosen)) != len(chosen)
     ):
         raise LiveError("invalid", _("Choose among this poll's options."), field="option_ids")
@@ -199,36 +198,56 @@ def _clean_vote(poll: Poll, frame: dict) -> dict:
     return {"option_ids": sorted(chosen), "rating": None, "text": ""}
 
 
+def _not_open(state: str) -> LiveError:
+    message = (
+        _("This poll is closed.")
+        if state == Poll.State.CLOSED
+        else _("This poll has not started yet.")
+    )
+    return LiveError("poll_closed", message, field="poll_id")
+
+
+def _no_such_poll() -> LiveError:
+    return LiveError("not_found", _("There is no such poll in this room."), field="poll_id")
+
+
+def _why_not_stored(room: Room, viewer: Viewer, shape: selectors.PollShape) -> LiveError:
+    """The vote's statement stored nothing: say why (the error path only)."""
+    state = Poll.objects.filter(pk=shape.poll_id).values_list("state", flat=True).first()
+    if state is None:
+        return _no_such_poll()
+    if state != Poll.State.OPEN:
+        if state == Poll.State.CLOSED:
+            selectors.poll_shape_closed(shape)
+        return _not_open(state)
+    check_not_muted(room=room, viewer=viewer)  # raises when muted
+    return _no_such_poll()
+
+
 def poll_vote(*, room: Room, viewer: Viewer, poll_id: object, frame: dict) -> dict:
-    """A person's vote, made or changed while the poll is open (one per person and poll).
-    Queues the poll's coalesced totals (``tally.totals_soon``)."""
-    poll = _poll_or_error(room, poll_id)
-    if poll.state != Poll.State.OPEN:
-        message = (
-            _("This poll is closed.")
-            if poll.state == Poll.State.CLOSED
-            else _("This poll has not started yet.")
-        )
-        raise LiveError("poll_closed", message, field="poll_id")
-    check_not_muted(room=room, viewer=viewer)
-    values = _clean_vote(poll, frame)
-    person = {"device_id": viewer.device_pk} if viewer.token else {"voter_id": viewer.user_id}
-    for attempt in (1, 2):  # two first votes of one person at once: the second updates
-        try:
-            with transaction.atomic():
-                vote, created = PollVote.objects.get_or_create(poll=poll, **person, defaults=values)
-                if not created:
-                    if values["text"] != vote.text:
-                        vote.text_state = PollVote.TextState.PENDING
-                    for name, value in values.items():
-                        setattr(vote, name, value)
-                    vote.save()
-                transaction.on_commit(lambda: tally.totals_soon(poll.pk))
-            break
-        except IntegrityError:
-            if attempt == 2:
-                raise
-    return {"poll_id": poll.pk, "changed": not created, "mine": selectors.vote_of(poll, vote)}
+    """A person's vote, made or changed while the poll is open (one per person and poll), in
+    one statement (``polls/vote_store.py``). Queues the poll's coalesced totals
+    (``tally.totals_soon``)."""
+    shape = selectors.poll_shape(session_id=room.session_id, poll_id=poll_id)
+    if shape is None:
+        raise _no_such_poll()
+    if shape.closed:
+        raise _not_open(Poll.State.CLOSED)
+    values = _clean_vote(shape, frame)
+    stored = vote_store.vote_upsert(
+        poll_id=shape.poll_id,
+        session_id=room.session_id,
+        kind=shape.kind,
+        person_key=viewer.person_key,
+        voter_id=None if viewer.token else viewer.user_id,
+        device_id=viewer.device_pk if viewer.token else None,
+        **values,
+    )
+    if stored is None:
+        raise _why_not_stored(room, viewer, shape)
+    transaction.on_commit(lambda: tally.totals_soon(shape.poll_id))
+    mine = selectors.vote_payload(kind=shape.kind, text_state=stored.text_state, **values)
+    return {"poll_id": shape.poll_id, "changed": not stored.first, "mine": mine}
 
 
 def poll_answer_moderate(*, room: Room, viewer: Viewer, vote_id: object, allowed: object) -> dict:

@@ -6,10 +6,14 @@ from django.tasks import task
 
 
 @task()
-def send_feedback_requests(session_id: int) -> int:
-    from polls.feedback import feedback_requests_send
+def send_feedback_requests(session_id: int, planned_ends_at: str = "") -> int:
+    """Queued for the session's end (``feedback_requests_schedule``); without
+    ``planned_ends_at``, asks at once whatever the plan."""
+    from polls.feedback import feedback_requests_due, feedback_requests_send
 
-    return feedback_requests_send(session_id=session_id)
+    if not planned_ends_at:
+        return feedback_requests_send(session_id=session_id)
+    return feedback_requests_due(session_id=session_id, planned_ends_at=planned_ends_at)
 
 
 @task()

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from api import events as api_events
 from seminars.models import Seminar, Session, SessionChange
-from seminars.signals import session_rescheduled
+from seminars.signals import session_rescheduled, session_times_set
 
 
 def session_validate(
@@ -80,7 +80,8 @@ def session_save(*, session: Session) -> Session:
     and, when the seminar is published, adds an entry to the public changelog, which is also
     a pending notice: nothing is emailed here (organisers send or dismiss pending notices in
     their workspace). A change of time sends ``session_rescheduled`` after commit
-    (registration moves its reminders).
+    (registration moves its reminders); a new session or a change of time sends
+    ``session_times_set`` after commit (polls queues the feedback requests for its end).
     """
     session_validate(
         seminar=session.seminar,
@@ -91,6 +92,7 @@ def session_save(*, session: Session) -> Session:
     )
     if session.pk is None:
         session.save()
+        _times_set_after_commit(session.pk)
         return session
     previous = Session.objects.select_for_update().get(pk=session.pk)
     time_changed = (previous.starts_at, previous.ends_at) != (session.starts_at, session.ends_at)
@@ -105,7 +107,12 @@ def session_save(*, session: Session) -> Session:
         transaction.on_commit(
             lambda: session_rescheduled.send(sender=Session, session_id=session_id)
         )
+        _times_set_after_commit(session_id)
     return session
+
+
+def _times_set_after_commit(session_id: int) -> None:
+    transaction.on_commit(lambda: session_times_set.send(sender=Session, session_id=session_id))
 
 
 def _record_changes(

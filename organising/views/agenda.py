@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from organising import emails, selectors
-from organising.forms import SessionForm
+from organising.forms import FeedbackQuestionsForm, SessionForm
 from organising.services.notices import notices_dismiss, notices_send
 from organising.views.common import form_errors_from, organiser_view
+from polls.feedback import feedback_questions, feedback_questions_set
 from scheduling.timezones import utc_offset_label
 from seminars.services import session_cancel, session_delete, session_save
 
@@ -84,6 +85,28 @@ def session_new(request, seminar):
 @organiser_view
 def session_edit(request, seminar, pk):
     return _session_page(request, seminar, get_object_or_404(seminar.sessions, pk=pk))
+
+
+@organiser_view
+def session_feedback(request, seminar, pk):
+    """The organiser's up to two questions of the session's feedback (besides the rating)."""
+    session = get_object_or_404(seminar.sessions, pk=pk)
+    initial = {"questions": "\n".join(feedback_questions(session=session))}
+    form = FeedbackQuestionsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            feedback_questions_set(session=session, questions=form.question_lines())
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, _("The feedback questions are saved."))
+            return redirect("organising:session_edit", slug=seminar.slug, pk=session.pk)
+    return render(
+        request,
+        "organising/session_feedback.html",
+        {"seminar": seminar, "session": session, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require_POST

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from organising.models import Announcement
+from polls.models import FeedbackQuestions
 from seminars.models import Organization, Seminar, SeminarRole, SessionChange
 from tests import factories
 
@@ -20,7 +21,7 @@ PAGES = [
     "registrants",
     "agencies",
 ]
-SESSION_PAGES = ["session_edit", "session_delete"]
+SESSION_PAGES = ["session_edit", "session_delete", "session_feedback"]
 ACTIONS = ["publish", "unpublish", "notices_send", "notices_dismiss", "bulk"]
 
 
@@ -39,6 +40,7 @@ def _urls(seminar):
         ("post", reverse("organising:session_cancel", args=[seminar.slug, session.pk])),
         ("post", reverse("organising:session_delete", args=[seminar.slug, session.pk])),
         ("post", reverse("organising:session_edit", args=[seminar.slug, session.pk])),
+        ("post", reverse("organising:session_feedback", args=[seminar.slug, session.pk])),
         ("post", reverse("organising:edit", args=[seminar.slug])),
         ("post", reverse("organising:people", args=[seminar.slug])),
         ("post", reverse("organising:agencies", args=[seminar.slug])),
@@ -64,6 +66,7 @@ def _snapshot(seminar):
         SessionChange.objects.count(),
         list(Announcement.objects.values_list("pk", "status")),
         list(Organization.objects.values_list("pk", "name", "acronym")),
+        list(FeedbackQuestions.objects.values_list("session_id", "question_one", "question_two")),
     )
 
 

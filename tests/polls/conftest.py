@@ -7,3 +7,12 @@ def _attendance_notes_forgotten():
 
     yield
     attendance_forget()
+
+
+@pytest.fixture(autouse=True)
+def _poll_shapes_forgotten():
+    from polls.selectors import poll_shapes_forget
+
+    poll_shapes_forget()
+    yield
+    poll_shapes_forget()

@@ -143,3 +143,83 @@ def test_the_feedback_email_goes_once_to_each_attendee_in_their_language(ended, 
     spanish = by_address["kofi@x.example"].get_body(preferencelist=("plain",)).get_content()
     assert "/feedback/" in french and "/feedback/" in spanish
     assert by_address["grace@x.example"]["Subject"] != by_address["kofi@x.example"]["Subject"]
+
+
+def _feedback_tasks():
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(task_path="polls.tasks.send_feedback_requests")
+
+
+def _run_due() -> list:
+    """Run the feedback tasks the db worker would pick up now (the worker itself closes the
+    connection between tasks, which would end the test's transaction)."""
+    due = list(_feedback_tasks().ready())
+    return [t.task.call(*t.task_result.args) for t in due]
+
+
+def _moved(session, *, minutes: int):
+    from seminars.services import session_save
+
+    today = timezone.localdate()
+    session.seminar.starts_on, session.seminar.ends_on = today - timedelta(1), today + timedelta(1)
+    session.seminar.save()
+    session.ends_at += timedelta(minutes=minutes)
+    return session_save(session=session)
+
+
+def test_a_saved_session_queues_its_feedback_requests_after_its_end_and_asks_each_once(
+    ended, settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        session = _moved(ended["session"], minutes=20)
+    (queued,) = _feedback_tasks()
+    assert queued.run_after == session.ends_at + timedelta(minutes=10)
+    assert queued.args_kwargs["args"] == [session.pk, session.ends_at.isoformat()]
+    _feedback_tasks().update(run_after=timezone.now())
+    with smtp_server(settings) as mailbox, django_capture_on_commit_callbacks(execute=True):
+        assert _run_due() == [2]
+        # the follow-up for those who watch the recording later: queued, nobody asked twice
+        follow_up = _feedback_tasks().exclude(pk=queued.pk).get()
+        assert timezone.now() < follow_up.run_after <= session.ends_at + timedelta(days=2)
+        assert follow_up.task.call(*follow_up.task_result.args) == 0
+    assert sorted(m["To"] for m in mailbox.messages) == ["grace@x.example", "kofi@x.example"]
+    assert FeedbackRequest.objects.filter(session=session).count() == 2
+
+
+def test_a_moved_session_asks_at_its_new_end_not_its_old_one(
+    ended, settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _moved(ended["session"], minutes=10)
+        session = _moved(ended["session"], minutes=90)  # now ends in the future
+    planned = sorted(t.run_after for t in _feedback_tasks())
+    assert planned[-1] == session.ends_at + timedelta(minutes=10)
+    _feedback_tasks().update(run_after=timezone.now())
+    with smtp_server(settings) as mailbox:
+        assert _run_due() == [0, 0]  # the old plan skips; at the new one the session is on
+    assert mailbox.messages == [] and not FeedbackRequest.objects.exists()
+
+
+def test_a_cancelled_session_asks_nobody(ended, settings, django_capture_on_commit_callbacks):
+    from polls.tasks import send_feedback_requests
+
+    session = ended["session"]
+    session.cancelled_at = timezone.now()
+    session.save()
+    with smtp_server(settings) as mailbox:
+        assert send_feedback_requests.call(session.pk, session.ends_at.isoformat()) == 0
+    assert mailbox.messages == [] and not _feedback_tasks().exists()
+
+
+def test_the_operators_command_still_asks_recent_sessions_once(ended, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    with smtp_server(settings) as mailbox:
+        call_command("send_feedback_requests", stdout=out)
+        call_command("send_feedback_requests", stdout=out)
+    assert out.getvalue().splitlines() == ["2 feedback requests sent", "0 feedback requests sent"]
+    assert len(mailbox.messages) == 2
