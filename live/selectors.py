@@ -511,3 +511,10 @@ def stage_read(*, session: Session):
     from live.models import Stage
 
     return Stage.objects.filter(session=session).first() or Stage(session=session)
+
+
+def stage_feeds(stage) -> dict:
+    """The stage's feeds by language (none for an unsaved stage)."""
+    if stage.pk is None:
+        return {}
+    return {feed.language: feed for feed in stage.feeds.all()}

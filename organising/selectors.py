@@ -168,3 +168,11 @@ def announcement_recipient_count(announcement: Announcement) -> int:
     from organising.services.announcements import recipients
 
     return recipients(announcement).count()
+
+
+def seminar_session_or_404(seminar: Seminar, pk: int) -> Session:
+    return get_object_or_404(seminar.sessions, pk=pk)
+
+
+def affected_registrations_with_sessions(changes) -> QuerySet[Registration]:
+    return affected_registrations(changes).prefetch_related("sessions")

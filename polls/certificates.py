@@ -16,7 +16,9 @@ import segno
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -209,3 +211,32 @@ def certificate_render_and_send(*, certificate_id: int) -> bool:
     message.attach("certificate.pdf", bytes(certificate.pdf), PDF_CONTENT_TYPE)
     message.send()
     return True
+
+
+def certificate_pdf_for_download(*, certificate: Certificate) -> bytes:
+    """The certificate's PDF; made now and stored once when the task worker has not made it
+    yet. Stores the PDF on the certificate."""
+    if certificate.pdf is not None:
+        return bytes(certificate.pdf)
+    pdf = certificate_pdf(certificate=certificate)
+    Certificate.objects.filter(pk=certificate.pk, pdf__isnull=True).update(pdf=pdf)
+    return pdf
+
+
+def certificate_by_code_or_404(code: str) -> Certificate:
+    return get_object_or_404(Certificate.objects.select_related("seminar"), code=code)
+
+
+def certificate_rule_of(seminar: Seminar) -> CertificateRule | None:
+    return CertificateRule.objects.filter(seminar=seminar).first()
+
+
+def seminar_certificates(seminar: Seminar) -> QuerySet[Certificate]:
+    return Certificate.objects.filter(seminar=seminar).order_by("full_name")
+
+
+def seminar_certificate_or_404(seminar: Seminar, pk: object) -> Certificate:
+    """The seminar's certificate ``pk`` (as posted: anything that is not a number is 404)."""
+    if not str(pk).isdigit():
+        raise Http404
+    return get_object_or_404(Certificate, pk=int(str(pk)), seminar=seminar)

@@ -10,10 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from live.views.common import get_visible_session
-from polls import exports, permissions
+from polls import exports, permissions, selectors
 from polls import feedback as feedback_service
 from polls.forms import FeedbackForm
-from polls.models import Poll
 from seminars.downloads import content_disposition
 
 
@@ -24,7 +23,7 @@ def export(request: HttpRequest, slug: str, session_id: int, fmt: str, poll_id: 
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         raise PermissionDenied
-    if poll_id is not None and not Poll.objects.filter(pk=poll_id, session=session).exists():
+    if poll_id is not None and selectors.poll_get(session_id=session.pk, poll_id=poll_id) is None:
         raise Http404
     rows = exports.poll_rows(session=session, poll_id=poll_id)
     filename = f"{session.seminar.slug}-session-{session.pk}-polls"

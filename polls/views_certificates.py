@@ -5,12 +5,12 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from polls import certificates, permissions
 from polls.forms import CertificateRuleForm
-from polls.models import Certificate, CertificateRule
+from polls.models import CertificateRule
 from seminars.downloads import content_disposition
 from seminars.views import get_visible_seminar
 
@@ -31,11 +31,8 @@ def certificate_download(request: HttpRequest, slug: str):
         )
     if certificate.revoked_at is not None:
         raise PermissionDenied
-    pdf = certificate.pdf
-    if pdf is None:  # the task worker has not made it yet: make it now, once
-        pdf = certificates.certificate_pdf(certificate=certificate)
-        Certificate.objects.filter(pk=certificate.pk, pdf__isnull=True).update(pdf=pdf)
-    response = HttpResponse(bytes(pdf), content_type=certificates.PDF_CONTENT_TYPE)
+    pdf = certificates.certificate_pdf_for_download(certificate=certificate)
+    response = HttpResponse(pdf, content_type=certificates.PDF_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition(f"certificate-{seminar.slug}.pdf")
     response["Cache-Control"] = "private, no-store"
     return response
@@ -44,7 +41,7 @@ def certificate_download(request: HttpRequest, slug: str):
 @require_GET
 def certificate_verify(request: HttpRequest, code: str):
     """Public: valid or revoked, for whom and which seminar, nothing more."""
-    certificate = get_object_or_404(Certificate.objects.select_related("seminar"), code=code)
+    certificate = certificates.certificate_by_code_or_404(code)
     response = render(request, "polls/certificate_verify.html", {"certificate": certificate})
     response["X-Robots-Tag"] = "noindex"
     return response
@@ -57,7 +54,7 @@ def certificates_manage(request: HttpRequest, slug: str):
         return redirect_to_login(request.get_full_path())
     if not permissions.may_manage_certificates(request.user, seminar):
         raise PermissionDenied
-    rule = CertificateRule.objects.filter(seminar=seminar).first()
+    rule = certificates.certificate_rule_of(seminar)
     form = CertificateRuleForm(instance=rule or CertificateRule(seminar=seminar))
     action = request.POST.get("action")
     if action in ("rule", "issue"):
@@ -69,13 +66,13 @@ def certificates_manage(request: HttpRequest, slug: str):
                 messages.success(request, permissions.issued_message(issued))
             return redirect(request.path)
     elif action == "revoke":
-        certificate = get_object_or_404(Certificate, pk=request.POST.get("revoke"), seminar=seminar)
+        certificate = certificates.seminar_certificate_or_404(seminar, request.POST.get("revoke"))
         certificates.certificate_revoke(certificate=certificate)
         return redirect(request.path)
     context = {
         "seminar": seminar,
         "form": form,
-        "certificates": Certificate.objects.filter(seminar=seminar).order_by("full_name"),
+        "certificates": certificates.seminar_certificates(seminar),
     }
     return render(
         request, "polls/certificates_manage.html", context, status=400 if form.errors else 200

@@ -9,6 +9,7 @@ from django.apps import apps
 from django.db import connection
 from django.db.models import Field, Prefetch, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from seminars import permissions
 from seminars.models import Organization, Seminar, Session, SessionChange
@@ -25,6 +26,11 @@ def seminar_sessions(seminar: Seminar) -> QuerySet[Session]:
         )
         .order_by("starts_at", "track", "pk")
     )
+
+
+def seminar_session_or_404(seminar: Seminar, session_id: int) -> Session:
+    """One of the seminar's sessions, read like the agenda reads them."""
+    return get_object_or_404(seminar_sessions(seminar), pk=session_id)
 
 
 def seminar_changelog(seminar: Seminar) -> QuerySet[SessionChange]:

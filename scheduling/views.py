@@ -4,7 +4,7 @@ single sessions as iCalendar files) and the organisers' time-zone planner."""
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -94,7 +94,7 @@ def seminar_calendar(request, slug: str):
 @require_GET
 def session_calendar(request, slug: str, session_id: int):
     seminar = selectors.seminar_visible_or_404(user=request.user, slug=slug)
-    session = get_object_or_404(agenda_selectors.seminar_sessions(seminar), pk=session_id)
+    session = agenda_selectors.seminar_session_or_404(seminar, session_id)
     body = calendar_for_sessions(
         seminar=seminar,
         sessions=[session],

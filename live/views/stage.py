@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from live import permissions
 from live.errors import LiveError
 from live.models import Stage
-from live.selectors import stage_read
+from live.selectors import stage_feeds, stage_read
 from live.services.stage import (
     StageRefusedError,
     stage_key_rotate,
@@ -57,7 +57,7 @@ def stage_page(request: HttpRequest, slug: str, session_id: int):
             error, status = refused.message, 400
     stage = stage_read(session=session)
     zone = request.viewer_zone or session.seminar.zone
-    feeds = {feed.language: feed for feed in stage.feeds.all()}
+    feeds = stage_feeds(stage)
     context = {
         "seminar": session.seminar,
         "session": session,

@@ -5,7 +5,7 @@ from itertools import groupby
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -52,7 +52,7 @@ def agenda(request, seminar):
             "days": days,
             "my_zone": mine.key,
             "zones_differ": mine.key != seminar.time_zone,
-            "pending_count": selectors.pending_changes(seminar).count(),
+            "pending_count": selectors.pending_change_count(seminar),
         },
     )
 
@@ -84,13 +84,13 @@ def session_new(request, seminar):
 
 @organiser_view
 def session_edit(request, seminar, pk):
-    return _session_page(request, seminar, get_object_or_404(seminar.sessions, pk=pk))
+    return _session_page(request, seminar, selectors.seminar_session_or_404(seminar, pk))
 
 
 @organiser_view
 def session_feedback(request, seminar, pk):
     """The organiser's up to two questions of the session's feedback (besides the rating)."""
-    session = get_object_or_404(seminar.sessions, pk=pk)
+    session = selectors.seminar_session_or_404(seminar, pk)
     initial = {"questions": "\n".join(feedback_questions(session=session))}
     form = FeedbackQuestionsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -112,14 +112,14 @@ def session_feedback(request, seminar, pk):
 @require_POST
 @organiser_view
 def session_cancel_view(request, seminar, pk):
-    session_cancel(session=get_object_or_404(seminar.sessions, pk=pk))
+    session_cancel(session=selectors.seminar_session_or_404(seminar, pk))
     messages.success(request, _("The session is cancelled."))
     return redirect("organising:agenda", slug=seminar.slug)
 
 
 @organiser_view
 def session_delete_view(request, seminar, pk):
-    session = get_object_or_404(seminar.sessions, pk=pk)
+    session = selectors.seminar_session_or_404(seminar, pk)
     if request.method == "POST":
         session_delete(session=session)
         messages.success(request, _("The session is deleted."))
@@ -133,7 +133,7 @@ def session_delete_view(request, seminar, pk):
 def notices(request, seminar):
     """Pending changes, who they reach, and each distinct notice as it will be received."""
     changes = list(selectors.pending_changes(seminar))
-    registrations = selectors.affected_registrations(changes).prefetch_related("sessions")
+    registrations = selectors.affected_registrations_with_sessions(changes)
     page = Paginator(registrations, 50).get_page(request.GET.get("page"))
     previews, seen = [], set()
     for registration in page:

@@ -113,6 +113,17 @@ def test_download_then_verify_valid_then_revoked(client, seminar):
     assert "Revoked" in page and "Valid" not in page
 
 
+@pytest.mark.parametrize("posted", ["abc", "", "1e3", "-1", "999999"])
+def test_revoking_something_that_is_not_the_seminars_certificate_is_404(client, seminar, posted):
+    client.force_login(seminar["english"])
+    client.get(reverse("polls:certificate_download", args=[seminar["seminar"].slug]))
+    client.force_login(seminar["organizer"])
+    manage = reverse("polls:certificates", args=[seminar["seminar"].slug])
+    response = client.post(manage, {"action": "revoke", "revoke": posted})
+    assert response.status_code == 404
+    assert Certificate.objects.get().revoked_at is None
+
+
 def test_organiser_issues_certificates_to_the_eligible_only(client, seminar, settings):
     client.force_login(seminar["organizer"])
     manage = reverse("polls:certificates", args=[seminar["seminar"].slug])
