@@ -154,6 +154,12 @@ def version_query(purpose: Purpose, subject: int | str):
     return KeyVersion.objects.filter(scope=_scope(purpose, subject)).values("version")[:1]
 
 
+def version_scope(purpose: Purpose, subject: int | str) -> str:
+    """The value ``version_query`` looks up, for a query compiled once and run with
+    parameters (live/compiled.py)."""
+    return _scope(purpose, subject)
+
+
 def check_version(carried: int | None, current: int | None) -> None:
     """KeyRevokedError unless a key's ``carried`` version is the subject's ``current`` one
     (from ``version_query``: no row is 0)."""

@@ -3,6 +3,8 @@
 import collections
 import threading
 import time
+import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -12,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from live import conf, groups, permissions
+from live.compiled import CompiledQuery
 from live.errors import LiveError
 from live.models import (
     Attendance,
@@ -25,12 +28,13 @@ from live.models import (
 )
 from live.payloads import STAGE_FIELDS, event_for, person_name, question_payload, stage_payload_of
 from live.rooms import Room, Viewer
-from live.services.presence import connections_alive
+from live.services.presence import connections_alive, dead_before
 from live.services.tokens import (
     room_token_check,
     room_token_claim,
     room_token_verify,
     room_token_version_query,
+    room_token_version_scope,
 )
 from seminars.models import Organization, Session
 
@@ -152,7 +156,10 @@ def _entry_state(session_id: int, person_key: str, person: dict, process_id, ext
     """The one query of a join: the session's row, the room's seq and Q&A mode, and what is
     the person's there (muted, other processes' open sockets, votes, own hidden questions).
     ``person``: the person as Attendance/Vote/Question filters name them."""
-    now = timezone.now()
+    return _entry_query(session_id, person_key, person, process_id, extra, timezone.now()).first()
+
+
+def _entry_query(session_id: int, person_key: str, person: dict, process_id, extra: dict, now):
     attendance = {f"attendance__{k}": v for k, v in person["attendance"].items()}
     others = connections_alive(
         LiveConnection.objects.filter(attendance__session_id=OuterRef("pk"), **attendance).exclude(
@@ -200,8 +207,51 @@ def _entry_state(session_id: int, person_key: str, person: dict, process_id, ext
             *_STAGE_COLUMNS,
             *extra,
         )  # fmt: skip
-        .first()
     )
+
+
+def _token_entry_query(*, session_id: int, device_id: str, process_id, now):
+    """``_entry_query`` for a room token's device."""
+    device = {"session_id": session_id, "device_id": device_id}
+    person = {
+        "attendance": {f"device__{k}": v for k, v in device.items()},
+        "vote": {f"device__{k}": v for k, v in device.items()},
+        "question": {f"author_device__{k}": v for k, v in device.items()},
+    }
+    extra = {
+        "device_pk": Subquery(RoomDevice.objects.filter(**device).values("pk")[:1]),
+        "token_version": Subquery(room_token_version_query(session_id=session_id)),
+    }
+    return _entry_query(session_id, f"d{device_id}", person, process_id, extra, now)
+
+
+def _token_entry_values(*, session_id: int, device_id: str, process_id, now) -> dict:
+    """Every value ``_token_entry_query``'s parameters hold, by name."""
+    return {
+        "session_id": session_id,
+        "device_id": device_id,
+        "person_key": f"d{device_id}",
+        "process_id": process_id,
+        "dead_before": dead_before(now),
+        "token_scope": room_token_version_scope(session_id=session_id),
+    }
+
+
+# Built and compiled once per process (live/compiled.py): most of a token join's CPU was
+# building this query.
+_token_entry = CompiledQuery(
+    _token_entry_query,
+    _token_entry_values,
+    sentinels=tuple(  # type: ignore[arg-type]
+        {
+            "session_id": 2_000_000_000 + n,
+            "device_id": f"sentinel-device-{n}",
+            "process_id": uuid.UUID(int=n),
+            "now": datetime(2000, 1, n, tzinfo=UTC),
+        }
+        for n in (1, 2)
+    ),
+)
 
 
 def room_join(
@@ -231,17 +281,11 @@ def room_join(
         return room, viewer, state
     claim = room_token_claim(token=token, session_id=session_id)
     device_id = claim.get("d")
-    device = {"session_id": session_id, "device_id": device_id}
-    person = {
-        "attendance": {f"device__{k}": v for k, v in device.items()},
-        "vote": {f"device__{k}": v for k, v in device.items()},
-        "question": {f"author_device__{k}": v for k, v in device.items()},
-    }
-    extra = {
-        "device_pk": Subquery(RoomDevice.objects.filter(**device).values("pk")[:1]),
-        "token_version": Subquery(room_token_version_query(session_id=session_id)),
-    }
-    state = _entry_state(session_id, f"d{device_id}", person, process_id, extra)
+    if not isinstance(device_id, str):  # signed by this site, so never; a bound parameter
+        raise LiveError("token_invalid", _("This room code is not valid."), close_code=4401)
+    state = _token_entry.first(
+        session_id=session_id, device_id=device_id, process_id=process_id, now=timezone.now()
+    )
     if state is None:
         raise LiveError("not_found", _("There is no such session."), close_code=4404)
     room_token_check(claim=claim, version=state["token_version"], device_pk=state["device_pk"])

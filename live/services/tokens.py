@@ -56,6 +56,11 @@ def room_token_version_query(*, session_id: int):
     return tokens.version_query(purposes.ROOM_TOKEN, session_id)
 
 
+def room_token_version_scope(*, session_id: int) -> str:
+    """The parameter ``room_token_version_query`` compares with (live/compiled.py)."""
+    return tokens.version_scope(purposes.ROOM_TOKEN, session_id)
+
+
 def room_token_check(*, claim: dict, version: int | None, device_pk: int | None) -> None:
     """The rest of ``room_token_verify`` for a ``room_token_claim``: not revoked, device known."""
     try:

@@ -57,6 +57,7 @@ def current() -> types.ModuleType:
 def start() -> str:
     """Choose the transport now (server start-up), say which in the log; its name."""
     name = current().NAME
+    current().install()
     logger.info("live transport: %s (LIVE_TRANSPORT=%s)", name, settings.LIVE_TRANSPORT)
     return name
 

@@ -17,7 +17,9 @@ What it does differently from the portable transport (``portable.py``):
   layer: ``get_channel_layer`` then returns None and Channels starts no per-socket
   receive), and its ``dispatch`` is Channels' minus the ``aclose_old_connections`` thread
   hop per message (the consumer reaches the database only through
-  ``database_sync_to_async``, which closes old connections in its own thread).
+  ``database_sync_to_async``, which closes old connections in its own thread);
+- autobahn's per-connection debug line is formatted only when debug logging is on
+  (``install``, at server start-up: ``_pformat_when_logged``).
 
 ``tests/live/test_transport_contract.py`` pins each of these with a test named after it.
 """
@@ -27,6 +29,7 @@ import importlib
 import importlib.metadata
 import importlib.util
 import inspect
+import pprint
 import types
 from collections.abc import Callable
 
@@ -277,6 +280,35 @@ class MismatchError(Exception):
     """An internal the fast path uses is not what it was written against."""
 
 
+def _pformat_when_logged(obj, *args, **kwargs):
+    """autobahn's ``pformat``, minus the one autobahn calls for a debug line per connection.
+
+    ``WebSocketProtocol._connectionMade`` runs ``pformat`` over its list of about thirty
+    options for every socket, as an argument of ``log.debug``, so it is paid even when debug
+    logging is off: 7 % of a Daphne process's CPU in a join storm after the join's query was
+    compiled once (py-spy, issue 11). That list is left unformatted unless autobahn's
+    debug logging is on; everything else autobahn formats (its ``Timings``, the client
+    handshake's details, both dicts) is formatted as before.
+    """
+    if isinstance(obj, list) and not _autobahn_debug():
+        return "(not formatted: autobahn's debug logging is off)"
+    return pprint.pformat(obj, *args, **kwargs)
+
+
+def _autobahn_debug() -> bool:
+    from autobahn.twisted.websocket import WebSocketAdapterProtocol
+    from txaio.interfaces import log_levels
+
+    level = getattr(WebSocketAdapterProtocol.log, "_log_level", "debug")
+    return log_levels.index(level) >= log_levels.index("debug")
+
+
+def install() -> None:
+    """At server start-up, once the fast path is chosen: autobahn's per-connection debug
+    line is formatted only when it is logged (``_pformat_when_logged``)."""
+    _module("autobahn.websocket.protocol").pformat = _pformat_when_logged
+
+
 def _require(condition: bool, what: str) -> None:
     if not condition:
         raise MismatchError(what)
@@ -423,6 +455,19 @@ def _check_dispatch() -> None:
         _require(line in source, f"AsyncConsumer.dispatch no longer does `{line}`")
 
 
+def _check_connection_made_pformat() -> None:
+    protocol = _module("autobahn.websocket.protocol")
+    _require(
+        protocol.pformat in (pprint.pformat, _pformat_when_logged),
+        "autobahn.websocket.protocol.pformat is not pprint.pformat",
+    )
+    source = _source(protocol.WebSocketProtocol._connectionMade)
+    for line in ("configAttrLog = []", "pformat(configAttrLog)"):
+        _require(line in source, f"WebSocketProtocol._connectionMade no longer does `{line}`")
+    log = _module("autobahn.twisted.websocket").WebSocketAdapterProtocol.log
+    _require(hasattr(log, "_log_level"), "autobahn's WebSocketAdapterProtocol.log has no level")
+
+
 CHECKS: dict[str, Callable[[], None]] = {
     **{f"version:{package}": functools.partial(_version, package) for package in VERSIONS},
     "twisted.internet.tcp.Server": _check_tcp_server,
@@ -437,6 +482,9 @@ CHECKS: dict[str, Callable[[], None]] = {
     "channels.consumer.AsyncConsumer.base_send": _check_base_send,
     "channels.consumer.AsyncConsumer.channel_layer_alias": _check_channel_layer_alias,
     "channels.consumer.AsyncConsumer.dispatch": _check_dispatch,
+    "autobahn.websocket.protocol.WebSocketProtocol._connectionMade": (
+        _check_connection_made_pformat
+    ),
 }
 
 

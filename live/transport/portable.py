@@ -145,6 +145,10 @@ def outlet(consumer, person_key: str) -> Outlet:
     return Outlet(consumer_send(consumer), person_key)
 
 
+def install() -> None:
+    """Nothing to set up: public APIs only."""
+
+
 def prepare(text: str) -> None:
     """Nothing is shared between the sockets of a feed: each gets the text."""
     return None

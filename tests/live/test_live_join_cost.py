@@ -7,11 +7,12 @@ import uuid
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from live import selectors
 from live.consumers import _enter
 from live.errors import LiveError
-from live.models import Attendance, LiveConnection, RoomDevice
+from live.models import Attendance, LiveConnection, LiveProcess, Question, RoomDevice, RoomMute
 from live.selectors import room_load
 from live.services import question_ask, room_invites_rotate, room_token_issue
 from live.services.attendance import attendance_flush, attendance_note_leave
@@ -159,3 +160,37 @@ def test_a_signed_in_join_costs_its_role_reads_and_one_query(room_data):
     # query of the join (seq, mute, the person's other sockets, votes, own questions)
     assert viewer.level == "attendee" and state["others_open"] == 0
     assert len(queries) <= 4
+
+
+def test_the_token_join_query_compiled_once_reads_what_the_orm_reads(room_data):
+    """live/compiled.py: the query built once and rebound per join gives the row the ORM
+    builds for the same arguments, for a device with something of its own in every part."""
+    session = room_data.session
+    device, token = device_token(session, "mine")
+    _c, viewer, _f = enter(session.pk, token)
+    attendance_flush()
+    room = room_load(session_id=session.pk)
+    question_ask(room=room, viewer=viewer, text="Is a bank guarantee needed?", language="en")
+    Question.objects.update(state=Question.State.PENDING)  # waits for a moderator: hidden
+    RoomMute.objects.create(session=session, person_key=f"d{device.device_id}")
+    elsewhere = uuid.uuid4()  # the device's socket counts as another live process's
+    LiveProcess.objects.create(
+        id=elsewhere, hostname="other", pid=1, started_at=timezone.now(), beat_at=timezone.now()
+    )
+    LiveConnection.objects.update(process_id=elsewhere)
+    args = {
+        "session_id": session.pk,
+        "device_id": device.device_id,
+        "process_id": uuid.uuid4(),
+        "now": timezone.now(),
+    }
+    compiled = selectors._token_entry.first(**args)
+    assert selectors._token_entry._template is not None  # compiled, not the fallback
+    built = selectors._token_entry_query(**args).first()
+    assert compiled == built
+    assert compiled["muted"] is True and compiled["own_hidden"] is True
+    assert compiled["others_open"] == 1 and compiled["device_pk"] == device.pk
+    stranger = selectors._token_entry.first(**{**args, "device_id": "0" * 16})
+    assert stranger == selectors._token_entry_query(**{**args, "device_id": "0" * 16}).first()
+    assert stranger["device_pk"] is None and stranger["muted"] is False
+    assert selectors._token_entry.first(**{**args, "session_id": session.pk + 999}) is None

@@ -103,3 +103,18 @@ def test_the_asgi_application_refuses_to_load_with_a_bad_transport():
     )
     assert result.returncode != 0
     assert "LIVE_TRANSPORT must be one of auto, portable, daphne, not 'fastest'" in result.stderr
+
+
+def test_only_the_fast_path_leaves_autobahns_connection_log_unformatted(settings, monkeypatch):
+    import pprint
+
+    from autobahn.websocket import protocol
+
+    monkeypatch.setattr(protocol, "pformat", pprint.pformat)
+    settings.LIVE_TRANSPORT = "portable"
+    choice.start()
+    assert protocol.pformat is pprint.pformat
+    choice.reset()
+    settings.LIVE_TRANSPORT = "daphne"
+    choice.start()
+    assert protocol.pformat is fastpath._pformat_when_logged

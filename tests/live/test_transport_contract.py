@@ -130,6 +130,30 @@ def test_channels_consumer_AsyncConsumer_dispatch():  # noqa: N802
     assert "await aclose_old_connections()" in source
 
 
+def test_autobahn_websocket_protocol_WebSocketProtocol_connectionMade():  # noqa: N802
+    import pprint
+
+    from autobahn.twisted.websocket import WebSocketAdapterProtocol
+    from autobahn.websocket import protocol
+    from txaio.interfaces import log_levels
+
+    source = inspect.getsource(protocol.WebSocketProtocol._connectionMade)
+    assert "configAttrLog = []" in source and "pformat(configAttrLog)" in source
+    assert protocol.pformat in (pprint.pformat, fastpath._pformat_when_logged)
+    assert WebSocketAdapterProtocol.log._log_level in log_levels
+    options = [("openHandshakeTimeout", 5, "WebSocketFactory")]
+    log = WebSocketAdapterProtocol.log
+    level = log._log_level
+    try:
+        log._log_level = "info"  # as Daphne runs: the options list is not formatted
+        assert "openHandshakeTimeout" not in fastpath._pformat_when_logged(options)
+        assert fastpath._pformat_when_logged({"a": 1}) == "{'a': 1}"  # a dict always is
+        log._log_level = "debug"
+        assert fastpath._pformat_when_logged(options) == pprint.pformat(options)
+    finally:
+        log._log_level = level
+
+
 def test_server_protocol_finds_daphnes_protocol_behind_the_session_wrapper():
     from channels.sessions import InstanceSessionWrapper
 
