@@ -9,7 +9,8 @@ parameter is which argument (or a value derived from the arguments, such as a cu
 and before trusting that map compiles it again with a second set of sentinels and checks
 that the map gives exactly the ORM's parameters. If it does not (a later Django writes the
 query differently, a constant happens to equal a sentinel), every call builds the queryset
-as before, and that is logged once.
+as before, and that is logged once. On a database other than PostgreSQL every call builds
+the queryset (see ``_prepare``).
 
 The rules stay in the ORM code that builds the query (one home for each rule); this module
 only avoids redoing the building.
@@ -68,6 +69,14 @@ class CompiledQuery:
     def _prepare(self) -> tuple[str, str, list] | None:
         with self._lock:
             if self._template is None and not self._failed:
+                if connections[self.build(**self.sentinels[0]).db].vendor != "postgresql":
+                    # Only PostgreSQL: psycopg returns the Python values the ORM's
+                    # ``.values()`` gives for these columns, and its parameters are the
+                    # arguments themselves. SQLite (the embedded default, one process)
+                    # stores UUIDs and times as text and returns 0/1 for booleans; it
+                    # builds per call, as any query does.
+                    self._failed = True
+                    return None
                 try:
                     self._template = self._map()
                 except ValueError:

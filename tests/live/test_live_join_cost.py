@@ -185,7 +185,9 @@ def test_the_token_join_query_compiled_once_reads_what_the_orm_reads(room_data):
         "now": timezone.now(),
     }
     compiled = selectors._token_entry.first(**args)
-    assert selectors._token_entry._template is not None  # compiled, not the fallback
+    # Compiled once on PostgreSQL (CI); built per call elsewhere (SQLite, the embedded default).
+    on_postgresql = connection.vendor == "postgresql"
+    assert (selectors._token_entry._template is not None) is on_postgresql
     built = selectors._token_entry_query(**args).first()
     assert compiled == built
     assert compiled["muted"] is True and compiled["own_hidden"] is True
