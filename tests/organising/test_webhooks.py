@@ -182,3 +182,11 @@ def test_the_list_queries_are_the_same_at_two_sizes(
     with django_assert_num_queries(LIST_QUERIES):
         page = client.get(_list(seminar))
     assert page.text.count("webhook.test · Pending") == count * 3
+
+
+def test_the_page_speaks_the_organisers_language(client, seminar, organiser):
+    client.force_login(organiser)
+    page = client.get(_list(seminar), HTTP_ACCEPT_LANGUAGE="fr")
+    assert "Ajouter un webhook" in page.text
+    response = client.post(_list(seminar), {"url": GOOD["url"]}, HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 400 and "Choisissez au moins un événement." in response.text
