@@ -135,8 +135,14 @@ def _outsiders(seminar, other_organiser):
     presenter = factories.RoleFactory(
         seminar=seminar, role=SeminarRole.Role.PRESENTER, agency=agency
     ).user
+    officer = factories.officer(seminar, agency=agency).user  # a procurement officer
     vendor = factories.vendor_registration(seminar).person.user
-    return {"other organiser": other_organiser, "agency staff": presenter, "vendor": vendor}
+    return {
+        "other organiser": other_organiser,
+        "agency presenter": presenter,
+        "agency officer": officer,
+        "vendor": vendor,
+    }
 
 
 def test_nobody_but_the_seminars_organisers_may_see_or_change_webhooks(
