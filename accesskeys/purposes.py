@@ -85,6 +85,15 @@ CALENDAR = Purpose(
     revocation=REVOKED_EXPLICITLY,
     ends_at="registration.links.calendar_link_ends_at",
 )
+OFFICER_CALENDAR = Purpose(
+    name="meetings.officer_calendar",
+    opens="one officer's meetings in one seminar as a calendar feed (.ics), read-only",
+    max_age_setting="MEETINGS_OFFICER_CALENDAR_LINK_MAX_AGE",
+    single_use=False,
+    signs_in=False,
+    revocation=REVOKED_EXPLICITLY,
+    ends_at="meetings.links.officer_calendar_ends_at",
+)
 ROOM_INVITE = Purpose(
     name="live.room_invite",
     opens="a new in-room identity for one session (the projector's QR code)",
@@ -123,6 +132,7 @@ REGISTRY: dict[str, Purpose] = {
         SIGN_IN,
         ACCOUNT_SIGN_IN,
         CALENDAR,
+        OFFICER_CALENDAR,
         ROOM_INVITE,
         ROOM_TOKEN,
         INVITATION,

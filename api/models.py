@@ -86,9 +86,17 @@ class WebhookSubscription(models.Model):
     secret = models.CharField(max_length=64)
     previous_secret = models.CharField(max_length=64, blank=True)
     previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
+
+    class DisabledReason(models.TextChoices):
+        FAILURES = "failures", _("Disabled after repeated failed deliveries")
+        OWNER_LOST = "owner_lost", _("Disabled: its owner no longer organises the seminar")
+        ORGANISER = "organiser", _("Disabled by an organiser")
+
     is_active = models.BooleanField(default=True)
     consecutive_failures = models.PositiveIntegerField(default=0)
     disabled_at = models.DateTimeField(null=True, blank=True)
+    # Why it stopped ("" while active, and for those disabled before this was recorded).
+    disabled_reason = models.CharField(max_length=12, choices=DisabledReason.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

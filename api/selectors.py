@@ -6,7 +6,7 @@ import binascii
 import json
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from api.models import ApiToken, WebhookDelivery, WebhookSubscription
 from live.models import Attendance, Question
@@ -176,6 +176,21 @@ def tokens_of(user) -> QuerySet[ApiToken]:
 
 def webhooks_of(seminar: Seminar) -> QuerySet[WebhookSubscription]:
     return WebhookSubscription.objects.filter(seminar=seminar)
+
+
+RECENT_DELIVERIES = 5
+
+
+def webhooks_with_recent_deliveries(seminar: Seminar) -> QuerySet[WebhookSubscription]:
+    """The seminar's subscriptions, each with ``recent``: its latest deliveries (newest
+    first), each with ``attempt_log``. Three queries, whatever the number of subscriptions or
+    deliveries."""
+    attempts = Prefetch("log", to_attr="attempt_log")  # a list: the template takes its last
+    recent = WebhookDelivery.objects.prefetch_related(attempts).order_by("-created_at", "-pk")
+    recent = recent[:RECENT_DELIVERIES]
+    return WebhookSubscription.objects.filter(seminar=seminar).prefetch_related(
+        Prefetch("deliveries", queryset=recent, to_attr="recent")
+    )
 
 
 def webhook_of(seminar: Seminar, webhook_id: int) -> WebhookSubscription | None:

@@ -77,3 +77,11 @@ def registration_meeting_events(registration) -> list[Event]:
     if not registration.is_active:
         return []
     return [meeting_event(m) for m in vendor_meetings(registration)]
+
+
+def officer_meeting_events(officer) -> list[Event]:
+    """The officer's own meetings for their personal feed: the same events (UID, SEQUENCE,
+    STATUS) as the emailed .ics, so a calendar holding both keeps one copy."""
+    from meetings.selectors import officer_calendar_meetings
+
+    return [meeting_event(m) for m in officer_calendar_meetings(officer)]

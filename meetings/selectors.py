@@ -265,6 +265,22 @@ def own_officer_meetings(officer: Officer) -> QuerySet[Meeting]:
     return _meetings().filter(officer=officer)
 
 
+def officer_for_calendar_or_404(*, officer_id: int, slug: str) -> Officer:
+    """The officer a calendar feed link names, if active in seminar ``slug``."""
+    return get_object_or_404(
+        Officer.objects.select_related("seminar", "agency"),
+        pk=officer_id,
+        seminar__slug=slug,
+        active=True,
+    )
+
+
+def officer_calendar_meetings(officer: Officer) -> QuerySet[Meeting]:
+    """The officer's own meetings in their seminar, cancelled ones too (the feed marks them
+    CANCELLED so subscribed calendars drop them); a colleague's never."""
+    return own_officer_meetings(officer).order_by("starts_at", "pk")
+
+
 def windows_in_zone(programme: Programme) -> list[tuple[datetime, datetime]]:
     zone = programme.seminar.zone
     return [

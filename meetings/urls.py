@@ -3,7 +3,7 @@ under /seminars/<slug>/organise/meetings/ (the workspace)."""
 
 from django.urls import path
 
-from meetings.views import officer, organiser, vendor
+from meetings.views import feeds, officer, organiser, vendor
 
 app_name = "meetings"
 _m = "seminars/<slug:slug>/meetings/"
@@ -25,6 +25,8 @@ urlpatterns = [
     path(f"{_m}inbox/<id:request_id>/decline/", officer.decline, name="decline"),
     path(f"{_m}inbox/meetings/<id:meeting_id>/cancel/", officer.cancel, name="officer_cancel"),
     path(f"{_m}inbox/meetings/<id:meeting_id>/note/", officer.note, name="note"),
+    path(f"{_m}inbox/calendar/reset/", feeds.calendar_reset, name="officer_calendar_reset"),
+    path(f"{_m}calendar/<token:token>.ics", feeds.officer_calendar, name="officer_calendar"),
     path(f"{_m}availability/", officer.availability, name="availability"),
     path(_o, organiser.configure, name="configure"),
     path(f"{_o}windows/", organiser.window_add, name="window_add"),

@@ -338,3 +338,26 @@ class FeedbackQuestionsForm(forms.Form):
 
     def question_lines(self) -> list[str]:
         return self.cleaned_data["questions"].splitlines()
+
+
+class WebhookForm(forms.Form):
+    """A new webhook subscription. The rules (https, the event names, the secret) are the api
+    app's: ``api.services.webhooks.webhook_subscription_create`` checks them again."""
+
+    url = forms.URLField(
+        label=_("URL"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("An https:// address of your system that receives the events (POST)."),
+    )
+    events = forms.MultipleChoiceField(
+        label=_("Events"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one event.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        from api.models import EVENT_TYPES
+
+        super().__init__(*args, **kwargs)
+        self.fields["events"].choices = [(name, name) for name in EVENT_TYPES]

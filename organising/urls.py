@@ -3,7 +3,15 @@ seminar's pages under /seminars/<slug>/organise/."""
 
 from django.urls import path
 
-from organising.views import agencies, agenda, announcements, people, registrants, seminars
+from organising.views import (
+    agencies,
+    agenda,
+    announcements,
+    people,
+    registrants,
+    seminars,
+    webhooks,
+)
 
 app_name = "organising"
 _s = "seminars/<slug:slug>/organise/"
@@ -40,4 +48,11 @@ urlpatterns = [
     path(f"{_s}registrants/bulk/", registrants.bulk, name="bulk"),
     path(f"{_s}registrants/<id:pk>/", registrants.registrant, name="registrant"),
     path(f"{_s}registrants/<id:pk>/act/", registrants.registrant_action, name="registrant_action"),
+    path(f"{_s}webhooks/", webhooks.webhook_list, name="webhooks"),
+    path(
+        f"{_s}webhooks/<id:webhook_id>/disable/", webhooks.webhook_disable, name="webhook_disable"
+    ),
+    path(f"{_s}webhooks/<id:webhook_id>/enable/", webhooks.webhook_enable, name="webhook_enable"),
+    path(f"{_s}webhooks/<id:webhook_id>/delete/", webhooks.webhook_delete, name="webhook_delete"),
+    path(f"{_s}webhooks/<id:webhook_id>/test/", webhooks.webhook_test, name="webhook_test"),
 ]

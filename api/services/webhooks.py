@@ -36,6 +36,11 @@ ROTATION_OVERLAP = timedelta(hours=24)
 Status = WebhookDelivery.Status
 
 
+TEST_EVENT = "webhook.test"
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+Reason = WebhookSubscription.DisabledReason
+
+
 def _validate(url: str, events: list[str]) -> None:
     try:
         URLValidator(schemes=["https", "http"])(url)
@@ -45,12 +50,39 @@ def _validate(url: str, events: list[str]) -> None:
         raise ValidationError("Name one or more of: " + ", ".join(EVENT_TYPES) + ".")
 
 
+def _is_loopback(host: str) -> bool:
+    if host in LOOPBACK_HOSTS:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def webhook_url_require_https(url: str) -> None:
+    """ValidationError (on ``url``) unless the URL is https; plain http only to a loopback
+    host, and only where DEBUG or WEBHOOK_ALLOW_PRIVATE_URLS is on (development, tests)."""
+    parts = urlsplit(url)
+    if parts.scheme == "https":
+        return
+    may_loopback = settings.DEBUG or settings.WEBHOOK_ALLOW_PRIVATE_URLS
+    if parts.scheme == "http" and may_loopback and _is_loopback(parts.hostname or ""):
+        return
+    raise ValidationError(
+        {"url": _("Use an https:// address: events carry registration data.")}, code="https"
+    )
+
+
 @transaction.atomic
 def webhook_subscription_create(
-    *, seminar: Seminar, owner: User, url: str, events: list[str]
+    *, seminar: Seminar, owner: User, url: str, events: list[str], https_only: bool = False
 ) -> WebhookSubscription:
-    """A new subscription with a fresh ``whsec_`` secret."""
+    """A new subscription with a fresh ``whsec_`` secret. ``https_only`` (the workspace page)
+    applies ``webhook_url_require_https``; API v1 keeps accepting http, since tightening its
+    validation would break its compatibility promise (docs/api.md, "Versions and changes")."""
     _validate(url, events)
+    if https_only:
+        webhook_url_require_https(url)
     return WebhookSubscription.objects.create(
         seminar=seminar,
         owner=owner,
@@ -74,9 +106,41 @@ def webhook_secret_rotate(*, subscription: WebhookSubscription) -> WebhookSubscr
 def webhook_subscription_enable(*, subscription: WebhookSubscription) -> WebhookSubscription:
     subscription.is_active = True
     subscription.disabled_at = None
+    subscription.disabled_reason = ""
     subscription.consecutive_failures = 0
     subscription.save()
     return subscription
+
+
+@transaction.atomic
+def webhook_subscription_disable(*, subscription: WebhookSubscription) -> WebhookSubscription:
+    """An organiser stops a subscription; pending deliveries are then skipped (not failed)."""
+    _disable(subscription, reason=Reason.ORGANISER, notify=False)
+    subscription.refresh_from_db()
+    return subscription
+
+
+@transaction.atomic
+def webhook_test_send(*, subscription: WebhookSubscription) -> WebhookDelivery:
+    """Queue one ``webhook.test`` delivery to this subscription alone, whatever events it
+    chose (signed and logged as any other); refused while it is disabled. Queued after
+    commit."""
+    if not subscription.is_active:
+        raise ValidationError(_("Enable the webhook before sending a test event."))
+    now = timezone.now()
+    delivery = WebhookDelivery.objects.create(
+        subscription=subscription,
+        message_id=f"msg_{uuid.uuid4().hex}",
+        event_type=TEST_EVENT,
+        payload={
+            "type": TEST_EVENT,
+            "timestamp": now.isoformat(),
+            "data": {"webhook_id": subscription.pk, "seminar_id": subscription.seminar_id},
+        },
+        next_attempt_at=now,
+    )
+    _enqueue(delivery.pk)
+    return delivery
 
 
 @transaction.atomic
@@ -179,7 +243,7 @@ def webhook_delivery_attempt(*, delivery_id: int) -> str:
     owner = subscription.owner
     if owner is None or not can_manage_registrations(owner, subscription.seminar):
         # The subscription speaks for its owner: without their role it stops at once.
-        _disable(subscription, notify=False)
+        _disable(subscription, reason=Reason.OWNER_LOST, notify=False)
         return "owner-lost"
     status_code, error = _post(subscription, delivery)
     return _record(delivery.pk, status_code, error)
@@ -211,13 +275,13 @@ def _record(delivery_id: int, status_code: int | None, error: str) -> str:
     subscription.consecutive_failures += 1
     subscription.save(update_fields=["consecutive_failures"])
     if subscription.consecutive_failures >= settings.WEBHOOK_DISABLE_AFTER_FAILURES:
-        _disable(subscription, notify=True)
+        _disable(subscription, reason=Reason.FAILURES, notify=True)
     return "failed"
 
 
-def _disable(subscription: WebhookSubscription, *, notify: bool) -> None:
+def _disable(subscription: WebhookSubscription, *, reason: str, notify: bool) -> None:
     WebhookSubscription.objects.filter(pk=subscription.pk).update(
-        is_active=False, disabled_at=timezone.now()
+        is_active=False, disabled_at=timezone.now(), disabled_reason=reason
     )
     if notify and subscription.owner and subscription.owner.email:
         transaction.on_commit(partial(_email_disabled, subscription.pk))
@@ -234,8 +298,9 @@ def _email_disabled(subscription_id: int) -> None:
         subject=_("Webhook disabled: %(seminar)s") % {"seminar": subscription.seminar.title},
         body=_(
             "Your webhook to %(url)s failed %(count)d times in a row and has been disabled. "
-            "Fix the receiver, then enable it again through the API; the delivery log lists "
-            "each attempt's response code."
+            "Fix the receiver, then enable it again on the seminar's Webhooks page of the "
+            "organiser workspace or through the API; the delivery log lists each attempt's "
+            "response code."
         )
         % {"url": subscription.url, "count": subscription.consecutive_failures},
         to=[owner.email],

@@ -8,14 +8,17 @@ from django.views.decorators.http import require_POST
 
 from meetings import exports, pdf, permissions, selectors
 from meetings.forms import NoteForm, ReasonForm, SlotForm, slot_choices
+from meetings.links import officer_calendar_url
 from meetings.services import programme as programme_services
 from meetings.services import requests as services
 from meetings.views.common import act, officer_view
+from scheduling.calendar import webcal_url
 
 
 @officer_view
 def inbox(request, seminar, programme, officer):
     requests = selectors.inbox(officer, programme)
+    calendar_url = officer_calendar_url(officer, slug=seminar.slug, request=request)
     free = slot_choices(
         selectors.free_slots(programme, officer),
         length=programme.meeting_minutes,
@@ -33,6 +36,8 @@ def inbox(request, seminar, programme, officer):
             "requests": requests,
             "free": free,
             "meetings": selectors.active_meetings(selectors.officer_meetings(officer)),
+            "calendar_url": calendar_url,
+            "webcal_url": webcal_url(calendar_url),
         },
     )
 

@@ -20,6 +20,7 @@ def test_every_kind_states_lifetime_single_use_sign_in_and_revocation():
         "registration.sign_in",
         "accounts.sign_in",
         "registration.calendar",
+        "meetings.officer_calendar",
         "live.room_invite",
         "live.room_token",
         "organising.invitation",

@@ -91,6 +91,9 @@ def world(db, settings):
         "registration:calendar": {
             "token": tokens.issue(purposes.CALENDAR, subject=registration.pk)
         },
+        "meetings:officer_calendar": {
+            "token": tokens.issue(purposes.OFFICER_CALENDAR, subject=int(valid["officer_id"]))
+        },
         **{
             f"media_library:asset_{verb}": {"pk": str(asset.pk)}
             for verb in ("status", "retry", "approve", "reject")
