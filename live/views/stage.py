@@ -23,6 +23,7 @@ from live.services.stage import (
     stage_key_rotate,
     stage_publish_start,
     stage_publish_stop,
+    stage_publish_update,
     stage_recording_done,
     stage_set_source,
 )
@@ -140,8 +141,18 @@ def rtmp_publish(request: HttpRequest) -> HttpResponse:
 
 @_callback
 def rtmp_publish_done(request: HttpRequest) -> HttpResponse:
-    stage_publish_stop(client_id=request.POST.get("clientid", ""))
+    stage_publish_stop(key=request.POST.get("name", ""), client_id=request.POST.get("clientid", ""))
     return HttpResponse(status=204)
+
+
+@_callback
+def rtmp_update(request: HttpRequest) -> HttpResponse:
+    """``on_update``, every ``notify_update_timeout``: a 4xx drops the client (an encoder
+    whose feed another encoder has taken over)."""
+    alive = stage_publish_update(
+        key=request.POST.get("name", ""), client_id=request.POST.get("clientid", "")
+    )
+    return HttpResponse(status=204 if alive else 403)
 
 
 @_callback
