@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -273,7 +273,12 @@ def _grace_over(*, session_id: int) -> None:
         del _grace_timers[session_id]
     else:
         return  # a newer drop started its own grace
-    stage_end_if_gone(session_id=session_id)
+    try:
+        stage_end_if_gone(session_id=session_id)
+    finally:
+        # The timer's own thread: its connection (a pooled one on PostgreSQL) is given back
+        # here, or it stays checked out until the process ends and the pool runs dry.
+        connections.close_all()
 
 
 @transaction.atomic
