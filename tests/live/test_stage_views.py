@@ -301,3 +301,37 @@ def test_nginx_conf_updates_more_often_than_a_publisher_is_deemed_gone():
     match = re.search(r"notify_update_timeout (\d+)s;", conf)
     assert match and "on_update http://" in conf
     assert 3 * int(match[1]) < PUBLISHER_GONE_AFTER_SECONDS
+
+
+def test_the_stage_status_says_what_changed_since_the_page_loaded(client, stage_room):
+    session = stage_room.session
+    stage_set_source(session=session, user=stage_room.organizer, source="live")
+    key = stage_key_rotate(session=session, user=stage_room.organizer)
+    client.force_login(stage_room.organizer)
+    page = client.get(url("stage", session)).content.decode()
+    status_url = url("stage_status", session)
+    assert f'id="stage-status" role="status" data-status-url="{status_url}"' in page
+    assert "live/stage_status.js" in page
+    assert "Not streaming" in client.get(status_url).content.decode()
+
+    assert _callback(client, "rtmp_publish", key, "1") == 302
+    assert _callback(client, "rtmp_publish", key, "2") == 403  # a second encoder
+    Stage.objects.filter(session=session).update(state="problem", problem="no_video")
+    status = client.get(status_url)
+    assert status["Cache-Control"].startswith("max-age=0")
+    text = status.content.decode()
+    assert "Hall (video and sound): Streaming" in text
+    assert 'class="notice second-encoder"' in text and "was refused" in text
+    assert 'id="stage-problem"' in text and "The encoder sends no video" in text
+    assert "<html" not in text and "stream-key" not in text  # the region alone, no key
+
+
+def test_the_stage_status_is_for_organisers_and_presenters_only(client, stage_room):
+    status_url = url("stage_status", stage_room.session)
+    assert client.get(status_url).status_code == 302  # to sign in
+    for user in (stage_room.vendor, stage_room.other_presenter):
+        client.force_login(user)
+        assert client.get(status_url).status_code == 403
+    for user in (stage_room.organizer, stage_room.presenter):
+        client.force_login(user)
+        assert client.get(status_url).status_code == 200
