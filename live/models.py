@@ -388,6 +388,15 @@ class StageFeed(models.Model):
         max_length=32, blank=True, help_text=_("nginx's id of the encoder publishing now.")
     )
     publishing_since = models.DateTimeField(null=True, blank=True)
+    # The publisher is known by (the digest of the key it used, nginx's client id): nginx
+    # numbers clients from 1 again after a restart, so a client id alone can name another
+    # feed's encoder. The digest outlives a rotation of the key during the stream.
+    publisher_key_hash = models.CharField(max_length=64, blank=True)
+    publisher_seen_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("When nginx last said this feed's encoder is still publishing."),
+    )
     second_encoder_at = models.DateTimeField(
         null=True,
         blank=True,

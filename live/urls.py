@@ -15,5 +15,6 @@ urlpatterns = [
     path(f"{_session}questions.xlsx", views.export_xlsx, name="export_xlsx"),
     path(f"{_session}faq/", views.faq, name="faq"),
     path(f"{_session}stage/", stage.stage_page, name="stage"),
+    path(f"{_session}stage/status/", stage.stage_status, name="stage_status"),
     path(f"{_session}faq/publish/", views.faq_publish, name="faq_publish"),
 ]

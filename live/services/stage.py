@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -147,18 +147,52 @@ def _publish_start(*, key: str, client_id: str) -> str:
     stage = Stage.objects.select_for_update().get(pk=feed.stage_id)
     if stage.source != Stage.Source.LIVE:
         raise StageRefusedError(f"session {stage.session_id}: the stage's source is {stage.source}")
-    if feed.publishing_since is not None and feed.client_id != client_id:
+    digest = keys.key_digest(key)
+    if _publisher_alive(feed) and (feed.client_id, feed.publisher_key_hash) != (client_id, digest):
         raise StageRefusedError(
             f"session {stage.session_id}: a second encoder on one key", second_encoder=feed.pk
         )
-    feed.client_id, feed.publishing_since = client_id, timezone.now()
-    feed.save(update_fields=["client_id", "publishing_since"])
+    if feed.publishing_since is not None and feed.client_id != client_id:
+        log.info("live stage %s: the previous encoder is gone, a new one takes over", stage.pk)
+    now = timezone.now()
+    feed.client_id, feed.publisher_key_hash = client_id, digest
+    feed.publishing_since = feed.publisher_seen_at = now
+    feed.save(
+        update_fields=["client_id", "publisher_key_hash", "publishing_since", "publisher_seen_at"]
+    )
     if not feed.language and stage.state != Stage.State.RECONNECTING:
         # An encoder back within the grace period: the room keeps saying "reconnecting"
         # until the picture is back (on air), rather than "starting" a new stream.
         _set_state(stage, Stage.State.STARTING)
     transaction.on_commit(partial(_transcoder_start, stage.session_id))
     return supervisor.stream_name(stage.session_id, feed.language)
+
+
+# nginx says every ``notify_update_timeout`` (deploy/nginx-rtmp.conf: 10 s) that an encoder
+# still publishes; one silent this long (three updates missed) is gone, as it is when nginx
+# restarted without telling (its on_publish_done never came).
+PUBLISHER_GONE_AFTER_SECONDS = 35
+
+
+def _publisher_alive(feed: StageFeed) -> bool:
+    if feed.publishing_since is None:
+        return False
+    seen = feed.publisher_seen_at or feed.publishing_since
+    return (timezone.now() - seen).total_seconds() < PUBLISHER_GONE_AFTER_SECONDS
+
+
+def stage_publish_update(*, key: str, client_id: str) -> bool:
+    """nginx's ``on_update``: an encoder still publishes. False when the feed it published
+    has been taken over by another encoder since (nginx then drops it). Also called for the
+    transcoder reading a stream, whose name is no key: nothing to do, True."""
+    digest = keys.key_digest(key)
+    if not client_id or not StageFeed.objects.filter(publisher_key_hash=digest).exists():
+        return True
+    return bool(
+        StageFeed.objects.filter(
+            publisher_key_hash=digest, client_id=client_id, publishing_since__isnull=False
+        ).update(publisher_seen_at=timezone.now())
+    )
 
 
 def _feeds_now(session_id: int):
@@ -185,14 +219,27 @@ def _transcoder_start(session_id: int) -> None:
 
 
 @transaction.atomic
-def stage_publish_stop(*, client_id: str) -> None:
-    """nginx's ``on_publish_done``. The main feed gone: the room says reconnecting, and the
-    stream ends if the encoder is not back within ``LIVE_STAGE_END_GRACE_SECONDS``."""
-    feed = StageFeed.objects.select_for_update().filter(client_id=client_id).first()
+def stage_publish_stop(*, key: str, client_id: str) -> None:
+    """nginx's ``on_publish_done`` (its ``name`` is the key the encoder published with).
+    The main feed gone: the room says reconnecting, and the stream ends if the encoder is
+    not back within ``LIVE_STAGE_END_GRACE_SECONDS``. A client that is not the feed's
+    publisher (refused, taken over, or of nginx's previous life) changes nothing."""
+    feed = (
+        StageFeed.objects.select_for_update()
+        .filter(
+            publisher_key_hash=keys.key_digest(key),
+            client_id=client_id,
+            publishing_since__isnull=False,
+        )
+        .first()
+    )
     if feed is None or not client_id:
         return
-    feed.client_id, feed.publishing_since = "", None
-    feed.save(update_fields=["client_id", "publishing_since"])
+    feed.client_id, feed.publisher_key_hash = "", ""
+    feed.publishing_since = feed.publisher_seen_at = None
+    feed.save(
+        update_fields=["client_id", "publisher_key_hash", "publishing_since", "publisher_seen_at"]
+    )
     session_id = feed.stage_id
     if feed.language:
         transaction.on_commit(partial(_transcoder_start, session_id))
@@ -226,7 +273,12 @@ def _grace_over(*, session_id: int) -> None:
         del _grace_timers[session_id]
     else:
         return  # a newer drop started its own grace
-    stage_end_if_gone(session_id=session_id)
+    try:
+        stage_end_if_gone(session_id=session_id)
+    finally:
+        # The timer's own thread: its connection (a pooled one on PostgreSQL) is given back
+        # here, or it stays checked out until the process ends and the pool runs dry.
+        connections.close_all()
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -23,6 +24,7 @@ from live.services.stage import (
     stage_key_rotate,
     stage_publish_start,
     stage_publish_stop,
+    stage_publish_update,
     stage_recording_done,
     stage_set_source,
 )
@@ -41,33 +43,62 @@ def _interpretable(session) -> list[tuple[str, str]]:
     ]
 
 
+def _stage_session(request: HttpRequest, slug: str, session_id: int):
+    session = get_visible_session(request, slug, session_id)
+    if not request.user.is_authenticated:
+        return session, redirect_to_login(request.get_full_path())
+    if not permissions.can_see_stream_keys(request.user, session):
+        raise PermissionDenied
+    return session, None
+
+
+def _status(request: HttpRequest, session) -> dict:
+    """The stage's state and each encoder's, for the page and its live status region."""
+    stage = stage_read(session=session)
+    zone = request.viewer_zone or session.seminar.zone
+    feeds = stage_feeds(stage)
+    labels = [("", _("Hall (video and sound)"))] + [
+        (code, _("Interpretation: %(language)s (sound only)") % {"language": name})
+        for code, name in _interpretable(session)
+    ]
+    encoders = [
+        {
+            "label": label,
+            "streaming": feeds[code].publishing_since is not None,
+            "refused": feeds[code].second_encoder_at
+            and shown_time(feeds[code].second_encoder_at, zone),
+        }
+        for code, label in labels
+        if code in feeds and settings.LIVE_STAGE_RTMP_URL
+    ]
+    return {"stage": stage, "feeds": feeds, "encoders": encoders}
+
+
+@never_cache
+def stage_status(request: HttpRequest, slug: str, session_id: int):
+    """The stage page's status region alone, fetched again every few seconds."""
+    session, login = _stage_session(request, slug, session_id)
+    if login is not None:
+        return login
+    return render(request, "live/_stage_status.html", _status(request, session))
+
+
 @never_cache
 def stage_page(request: HttpRequest, slug: str, session_id: int):
     """What the room shows, and the stream keys (shown once, when made)."""
-    session = get_visible_session(request, slug, session_id)
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not permissions.can_see_stream_keys(request.user, session):
-        raise PermissionDenied
+    session, login = _stage_session(request, slug, session_id)
+    if login is not None:
+        return login
     new_key, error, status = None, "", 200
     if request.method == "POST":
         try:
             new_key = _post(request, session)
         except LiveError as refused:
             error, status = refused.message, 400
-    stage = stage_read(session=session)
-    zone = request.viewer_zone or session.seminar.zone
-    feeds = stage_feeds(stage)
     context = {
         "seminar": session.seminar,
         "session": session,
-        "stage": stage,
-        "feeds": feeds,
-        "second_encoders": {
-            code: shown_time(feed.second_encoder_at, zone)
-            for code, feed in feeds.items()
-            if feed.second_encoder_at
-        },
+        **_status(request, session),
         "can_choose": permissions.can_choose_stage(request.user, session),
         "sources": Stage.Source.choices,
         "interpreted_languages": _interpretable(session),
@@ -140,8 +171,18 @@ def rtmp_publish(request: HttpRequest) -> HttpResponse:
 
 @_callback
 def rtmp_publish_done(request: HttpRequest) -> HttpResponse:
-    stage_publish_stop(client_id=request.POST.get("clientid", ""))
+    stage_publish_stop(key=request.POST.get("name", ""), client_id=request.POST.get("clientid", ""))
     return HttpResponse(status=204)
+
+
+@_callback
+def rtmp_update(request: HttpRequest) -> HttpResponse:
+    """``on_update``, every ``notify_update_timeout``: a 4xx drops the client (an encoder
+    whose feed another encoder has taken over)."""
+    alive = stage_publish_update(
+        key=request.POST.get("name", ""), client_id=request.POST.get("clientid", "")
+    )
+    return HttpResponse(status=204 if alive else 403)
 
 
 @_callback

@@ -3,15 +3,22 @@ source choice, the external embed's allow-list and CSP, the callbacks' loopback 
 
 import json
 import re
+from datetime import timedelta
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from live.errors import LiveError
 from live.models import RoomEvent, Stage, StageFeed
-from live.services.stage import stage_key_rotate, stage_set_source
+from live.services.stage import (
+    PUBLISHER_GONE_AFTER_SECONDS,
+    stage_key_rotate,
+    stage_set_source,
+)
 from live.stage import embeds
 from tests import factories
 
@@ -221,3 +228,110 @@ def test_the_stage_page_tells_organisers_what_is_wrong_with_the_stream(client, s
     client.force_login(stage_room.organizer)
     page = client.get(url("stage", stage_room.session)).content.decode()
     assert 'id="stage-problem"' in page and "The encoder sends no video" in page
+
+
+def _callback(client, name: str, key: str, client_id: str) -> int:
+    return client.post(
+        reverse(f"live_stage:{name}"), {"name": key, "clientid": client_id}
+    ).status_code
+
+
+def _live_stage(organiser):
+    session = factories.SessionFactory(seminar=factories.SeminarFactory())
+    factories.RoleFactory(seminar=session.seminar, role="organizer", user=organiser)
+    stage_set_source(session=session, user=organiser, source="live")
+    return session, stage_key_rotate(session=session, user=organiser)
+
+
+def _feed(session) -> StageFeed:
+    return StageFeed.objects.get(stage__session=session, language="")
+
+
+def test_a_client_id_of_nginxs_previous_life_never_names_another_feeds_encoder(client):
+    organiser = factories.UserFactory()
+    first, first_key = _live_stage(organiser)
+    second, second_key = _live_stage(organiser)
+    assert _callback(client, "rtmp_publish", first_key, "3") == 302
+    # nginx restarts without telling (no on_publish_done): its clients count from 1 again.
+    StageFeed.objects.filter(pk=_feed(first).pk).update(
+        publisher_seen_at=timezone.now() - timedelta(minutes=10)
+    )
+    assert _callback(client, "rtmp_publish", second_key, "3") == 302
+    assert _callback(client, "rtmp_publish_done", second_key, "3") == 204
+    assert _feed(second).publishing_since is None  # the second's encoder stopped...
+    assert _feed(first).client_id == "3"  # ...not the first's, which shares its client id
+    # The second session's encoder comes back under another id: not a "second encoder".
+    assert _callback(client, "rtmp_publish", second_key, "5") == 302
+    assert _feed(second).second_encoder_at is None
+
+
+def test_a_publisher_gone_with_nginxs_previous_life_is_taken_over_a_live_one_is_not(client):
+    organiser = factories.UserFactory()
+    session, key = _live_stage(organiser)
+    assert _callback(client, "rtmp_publish", key, "3") == 302
+    assert _callback(client, "rtmp_update", key, "3") == 204  # nginx: still publishing
+    assert _callback(client, "rtmp_publish", key, "1") == 403  # a second encoder, refused
+    assert _feed(session).second_encoder_at is not None
+    # nginx restarted: the encoder of client 3 has not been heard of for long.
+    StageFeed.objects.filter(pk=_feed(session).pk).update(
+        publisher_seen_at=timezone.now() - timedelta(minutes=10)
+    )
+    assert _callback(client, "rtmp_publish", key, "1") == 302  # taken over
+    assert _feed(session).client_id == "1"
+    # Were the old one still there, nginx's next update of it drops it; its end changes nothing.
+    assert _callback(client, "rtmp_update", key, "3") == 403
+    assert _callback(client, "rtmp_publish_done", key, "3") == 204
+    assert _feed(session).publishing_since is not None
+    # The transcoder reading the renamed stream gets its updates answered.
+    assert _callback(client, "rtmp_update", f"s{session.pk}", "9") == 204
+    assert _callback(client, "rtmp_update", key, "1") == 204
+
+
+def test_a_key_rotated_while_streaming_still_ends_its_encoders_stream(client):
+    organiser = factories.UserFactory()
+    session, key = _live_stage(organiser)
+    assert _callback(client, "rtmp_publish", key, "4") == 302
+    stage_key_rotate(session=session, user=organiser)
+    assert _callback(client, "rtmp_publish_done", key, "4") == 204
+    assert _feed(session).publishing_since is None
+
+
+def test_nginx_conf_updates_more_often_than_a_publisher_is_deemed_gone():
+    conf = (Path(__file__).resolve().parents[2] / "deploy" / "nginx-rtmp.conf").read_text()
+    match = re.search(r"notify_update_timeout (\d+)s;", conf)
+    assert match and "on_update http://" in conf
+    assert 3 * int(match[1]) < PUBLISHER_GONE_AFTER_SECONDS
+
+
+def test_the_stage_status_says_what_changed_since_the_page_loaded(client, stage_room):
+    session = stage_room.session
+    stage_set_source(session=session, user=stage_room.organizer, source="live")
+    key = stage_key_rotate(session=session, user=stage_room.organizer)
+    client.force_login(stage_room.organizer)
+    page = client.get(url("stage", session)).content.decode()
+    status_url = url("stage_status", session)
+    assert f'id="stage-status" role="status" data-status-url="{status_url}"' in page
+    assert "live/stage_status.js" in page
+    assert "Not streaming" in client.get(status_url).content.decode()
+
+    assert _callback(client, "rtmp_publish", key, "1") == 302
+    assert _callback(client, "rtmp_publish", key, "2") == 403  # a second encoder
+    Stage.objects.filter(session=session).update(state="problem", problem="no_video")
+    status = client.get(status_url)
+    assert status["Cache-Control"].startswith("max-age=0")
+    text = status.content.decode()
+    assert "Hall (video and sound): Streaming" in text
+    assert 'class="notice second-encoder"' in text and "was refused" in text
+    assert 'id="stage-problem"' in text and "The encoder sends no video" in text
+    assert "<html" not in text and "stream-key" not in text  # the region alone, no key
+
+
+def test_the_stage_status_is_for_organisers_and_presenters_only(client, stage_room):
+    status_url = url("stage_status", stage_room.session)
+    assert client.get(status_url).status_code == 302  # to sign in
+    for user in (stage_room.vendor, stage_room.other_presenter):
+        client.force_login(user)
+        assert client.get(status_url).status_code == 403
+    for user in (stage_room.organizer, stage_room.presenter):
+        client.force_login(user)
+        assert client.get(status_url).status_code == 200

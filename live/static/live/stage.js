@@ -1,6 +1,7 @@
 // The stage in the room: a live HLS stream (with its audio-only mode and interpretation
 // languages), an external player, or the pre-recorded player. It follows the room's `stage`
 // events (docs/websocket-protocol.md) without a reload; room.js hands them over.
+import { AudioLanguageMenu } from "../media_library/audio_languages.js";
 import { WeakLink } from "../media_library/weak_link.js";
 
 const LOW_BANDWIDTH_KEY = "openips:lowBandwidth";
@@ -28,6 +29,7 @@ export class StagePlayer {
     this.audio = $("stage-audio");
     this.low = $("stage-low-bandwidth");
     this.language = $("stage-language");
+    this.languages = new AudioLanguageMenu(this.language, $("stage-language-label"));
     this.hls = null;
     this.url = "";
     this.stage = null;
@@ -117,7 +119,7 @@ export class StagePlayer {
       lowLatencyMode: false,
     });
     this.hls.on(Hls.Events.MANIFEST_PARSED, () => media.play().catch(() => {}));
-    this.hls.on(Hls.Events.AUDIO_TRACKS_UPDATED, () => this.fillLanguages());
+    this.hls.on(Hls.Events.AUDIO_TRACKS_UPDATED, () => this.languages.fill(this.hls));
     this.hls.on(Hls.Events.FRAG_BUFFERED, () => {
       this.root.dataset.playable = "1";
     });
@@ -155,24 +157,8 @@ export class StagePlayer {
     return `a-${chosen && chosen !== hall ? chosen : "orig"}/index.m3u8`;
   }
 
-  fillLanguages() {
-    const tracks = this.hls.audioTracks || [];
-    if (tracks.length < 2) return;
-    this.language.replaceChildren(
-      ...tracks.map((track) => new Option(track.name || track.lang, track.lang)),
-    );
-    this.language.dataset.hall = tracks[0].lang;
-    $("stage-language-label").hidden = false;
-    // The vendor's interface language by default, when it is interpreted.
-    const wanted = this.chosenLanguage || document.documentElement.lang.split("-")[0];
-    if (tracks.some((track) => track.lang === wanted)) this.chooseLanguage(wanted);
-  }
-
   chooseLanguage(code) {
-    this.chosenLanguage = code;
-    this.language.value = code;
-    const index = (this.hls?.audioTracks || []).findIndex((track) => track.lang === code);
-    if (index >= 0 && this.hls.audioTrack !== index) this.hls.audioTrack = index;
+    this.languages.choose(code);
     if (this.low.checked) this.play(this.url, true);
   }
 }

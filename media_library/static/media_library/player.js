@@ -2,6 +2,7 @@
 // on-demand replay, a low-bandwidth audio-only mode, captions, watch-time beacons.
 // hls.js is loaded only where the browser cannot play HLS itself; there, a link too slow for
 // the lowest video rung falls to the audio-only rendition by itself (weak_link.js).
+import { AudioLanguageMenu } from "./audio_languages.js";
 import { WeakLink } from "./weak_link.js";
 
 const DRIFT_SEEK_SECONDS = 1.0; // further off than this: jump
@@ -53,6 +54,11 @@ class Player {
     this.lowBandwidthBox = root.querySelector("[data-low-bandwidth]");
     this.captionSelect = root.querySelector("[data-captions]");
     this.weakStatus = root.querySelector("[data-weak-link]");
+    // A recording with interpreters: its master playlist has an audio rendition per language.
+    const languageSelect = root.querySelector("[data-audio-language]");
+    this.languages = languageSelect
+      ? new AudioLanguageMenu(languageSelect, languageSelect.closest("label"), data.textOriginal)
+      : null;
     this.startsAt = Number(data.startsAt);
     this.duration = Number(data.duration);
     // Until the live room's socket reports the server clock, trust the clock of the render.
@@ -81,6 +87,9 @@ class Player {
     this.joinButton.addEventListener("click", () => this.join());
     this.lowBandwidthBox.addEventListener("change", () => this.setLowBandwidth());
     this.captionSelect?.addEventListener("change", () => this.showCaptions());
+    this.languages?.select.addEventListener("change", () =>
+      this.languages.choose(this.languages.select.value),
+    );
     // A premiere keeps everyone in step (no seeking), but volume and mute are the viewer's.
     this.volume?.addEventListener("input", () => {
       this.video.volume = Number(this.volume.value) / 100;
@@ -196,6 +205,9 @@ class Player {
     this.hls.on(Hls.Events.ERROR, (_event, error) => {
       if (error.fatal) this.status.textContent = this.root.dataset.textError;
     });
+    if (this.languages) {
+      this.hls.on(Hls.Events.AUDIO_TRACKS_UPDATED, () => this.languages.fill(this.hls));
+    }
     this.watchLink(Hls);
     this.hls.loadSource(url);
     this.hls.attachMedia(this.video);
