@@ -190,8 +190,11 @@ def premiere_mp4(media_dir) -> Path:
 
 @pytest.fixture(scope="session")
 def long_mp4(media_dir) -> Path:
-    """Long enough that processing is still running when a test kills its worker."""
-    return make_video(media_dir / "long.mp4", seconds=40)
+    """Long enough that processing is still running when a test kills its worker: progress is
+    stored at most every 2 s (HEARTBEAT_SECONDS) and the first report says 0 %, so the job
+    must outlast that. 40 s of 320 x 180 took under 2 s to transcode on a quiet machine, and
+    the job ended "ready" before any progress was seen; four minutes take about ten."""
+    return make_video(media_dir / "long.mp4", seconds=240)
 
 
 VTT = (
