@@ -369,17 +369,7 @@ def room_snapshot(*, room: Room, viewer: Viewer, presence: int | None = None) ->
         payload = question_payload(question, room, reveal=reveal)
         payload.update(mine=mine, voted=question.pk in voted)
         questions.append(payload)
-    if presence is None:
-        presence = presence_counts(session_ids=[room.session_id]).get(room.session_id, 0)
-    return {
-        "type": "snapshot",
-        "muted": state["muted"],
-        "qa_moderated": state["qa_moderated"],
-        "seq": state["seq"],
-        "questions": questions,
-        "presence": presence,
-        "stage": _stage_of(room.session_id, state),
-    }
+    return _snapshot_frame(room, state, questions, presence)
 
 
 # The questions of a room as one level sees them, as of a seq, shared by every socket of
@@ -442,17 +432,7 @@ def room_join_snapshot(*, room: Room, viewer: Viewer, state: dict, presence: int
         payload["mine"] = mine
         payload["voted"] = question.pk in voted
         questions.append(payload)
-    if presence is None:
-        presence = presence_counts(session_ids=[room.session_id]).get(room.session_id, 0)
-    return {
-        "type": "snapshot",
-        "muted": state["muted"],
-        "qa_moderated": state["qa_moderated"],
-        "seq": state["seq"],
-        "questions": questions,
-        "presence": presence,
-        "stage": _stage_of(room.session_id, state),
-    }
+    return _snapshot_frame(room, state, questions, presence)
 
 
 def room_events_since(
@@ -562,3 +542,18 @@ def stage_feeds(stage) -> dict:
     if stage.pk is None:
         return {}
     return {feed.language: feed for feed in stage.feeds.all()}
+
+
+def _snapshot_frame(room: Room, state: dict, questions: list[dict], presence: int | None) -> dict:
+    """The ``snapshot`` frame of both ways in (a plain join and a join's shared snapshot)."""
+    if presence is None:
+        presence = presence_counts(session_ids=[room.session_id]).get(room.session_id, 0)
+    return {
+        "type": "snapshot",
+        "muted": state["muted"],
+        "qa_moderated": state["qa_moderated"],
+        "seq": state["seq"],
+        "questions": questions,
+        "presence": presence,
+        "stage": _stage_of(room.session_id, state),
+    }
