@@ -16,15 +16,6 @@ The statement does everything the vote needs from the database at once:
 - returns whether it was a first vote (``times_changed`` 0).
 
 No row back means one of the conditions failed: the caller asks which (the error path only).
-
-On PostgreSQL, outside a transaction (the live socket's case), the statement is sent with
-``SET LOCAL synchronous_commit TO OFF`` in the same query string: still one round trip and one
-(implicit) transaction, whose commit does not wait for the WAL to reach the disk. A vote is
-the one write that may trade that: a database crash can lose the last fraction of a second of
-votes (never corrupt anything; PostgreSQL docs, "Asynchronous Commit"), and people vote again
-while the poll is open; every other write of the room keeps the synchronous commit. At 5,000
-votes in 10 s on a busy machine the flush per vote was what the votes queued behind
-(BENCHMARKS.md, issue 16).
 The tests in ``tests/polls/test_polls_votes.py`` run it on SQLite and, under CI, PostgreSQL.
 """
 
@@ -72,7 +63,6 @@ def _sql(person_column: str) -> str:
 
 
 _SQL = {"voter_id": _sql("voter_id"), "device_id": _sql("device_id")}
-_ASYNC_COMMIT = "SET LOCAL synchronous_commit TO OFF;"
 
 
 def vote_upsert(
@@ -107,13 +97,7 @@ def vote_upsert(
         person_key,
     ]
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and connection.get_autocommit():
-            # Several statements in one simple query run as one implicit transaction (Django's
-            # psycopg cursors bind client-side, which allows it): the SET's result, then ours.
-            cursor.execute(_ASYNC_COMMIT + _SQL[person_column], params)
-            cursor.nextset()
-        else:
-            cursor.execute(_SQL[person_column], params)
+        cursor.execute(_SQL[person_column], params)
         row = cursor.fetchone()
     if row is None:
         return None
