@@ -21,12 +21,13 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone, vDuration
 
+from accesskeys import tokens
 from seminars.models import Seminar, Session
 
 PRODID = "-//OpenIPS//Seminar calendar 1.0//EN"
@@ -172,3 +173,17 @@ def _vtimezone(zone_name: str, first_year: int, last_year: int) -> Timezone:
         first_date=date(first_year - 1, 1, 1),
         last_date=date(last_year + 1, 12, 31),
     )
+
+
+def feed_key(
+    purpose: str, token: str, *, gone: str
+) -> tuple[tokens.Key | None, HttpResponse | None]:
+    """A personal calendar link's key, or the answer for a link that stopped: 410 with
+    ``gone`` as plain text (calendar apps show the status, people may read the text). A token
+    that never was a key of ``purpose`` is 404."""
+    try:
+        return tokens.read(purpose, token), None
+    except tokens.KeyInvalidError as error:
+        raise Http404 from error
+    except tokens.AccessKeyError:
+        return None, HttpResponse(gone, status=410, content_type="text/plain; charset=utf-8")

@@ -2,13 +2,13 @@
 officer's reset of that link."""
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accesskeys import purposes, tokens
+from accesskeys import purposes
 from meetings import selectors
 from meetings.services.feeds import officer_calendar_link_reset
 from meetings.views.common import officer_view
@@ -18,19 +18,14 @@ def officer_calendar(request, slug: str, token: str):
     """Anyone holding the link reads the feed; the request's session is neither read nor
     started (the token opens this feed only)."""
     from meetings.ics import officer_meeting_events
-    from scheduling.calendar import calendar_for_sessions
+    from scheduling.calendar import calendar_for_sessions, feed_key
 
-    try:
-        key = tokens.read(purposes.OFFICER_CALENDAR, token)
-    except tokens.KeyInvalidError as error:
-        raise Http404 from error
-    except tokens.AccessKeyError:
-        # Calendar apps show the status, people may read the text: say why it stopped.
-        message = _(
-            "This calendar link has expired or was replaced. Subscribe again from your "
-            "meetings page."
-        )
-        return HttpResponse(message, status=410, content_type="text/plain; charset=utf-8")
+    gone = _(
+        "This calendar link has expired or was replaced. Subscribe again from your meetings page."
+    )
+    key, stopped = feed_key(purposes.OFFICER_CALENDAR, token, gone=gone)
+    if stopped is not None:
+        return stopped
     officer = selectors.officer_for_calendar_or_404(officer_id=key.subject, slug=slug)
     # The officer's language, as their emails, whoever fetches the feed.
     with translation.override(officer.preferred_language):

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from accesskeys import purposes, tokens
+from accesskeys import purposes
 from registration import selectors, services
 from registration.forms import SignInForm
 from registration.services.joinlinks import JoinLinkNotFoundError, join_link_read
@@ -89,19 +89,15 @@ def sign_in(request, slug: str):
 
 
 def calendar_feed(request, slug: str, token: str):
-    from scheduling.calendar import calendar_for_sessions
+    from scheduling.calendar import calendar_for_sessions, feed_key
 
-    try:
-        key = tokens.read(purposes.CALENDAR, token)
-    except tokens.KeyInvalidError as error:
-        raise Http404 from error
-    except tokens.AccessKeyError:
-        # Calendar apps show the status, people may read the text: say why it stopped.
-        message = _(
-            "This calendar link has expired or was replaced. Subscribe again from your "
-            "registration page."
-        )
-        return HttpResponse(message, status=410, content_type="text/plain; charset=utf-8")
+    gone = _(
+        "This calendar link has expired or was replaced. Subscribe again from your "
+        "registration page."
+    )
+    key, stopped = feed_key(purposes.CALENDAR, token, gone=gone)
+    if stopped is not None:
+        return stopped
     registration = selectors.registration_for_calendar_or_404(
         registration_id=key.subject, slug=slug
     )
